@@ -1,0 +1,536 @@
+"""The rule registry: every kefu-lint rule, declared as data.
+
+This module is the single source of truth for the rules. The engine reads each rule's ``check``
+kind and parameters, the CLI prints its text (``kefu-lint rule KF101``), the tests run its bad
+and good examples, and the handbook's style-guide pages are generated from it at build time.
+
+Adding a rule means adding a ``Rule(...)`` below with examples; the check kinds it can use are
+implemented in ``engine.py``. Word lists are regular-expression fragments (like Vale's tokens),
+matched on word boundaries found by jieba where a short word could be part of a longer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITIES = ("error", "warning", "info")
+
+# Category slug -> (Chinese title, one-line description). The slug is the style-guide page.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "redlines": ("高压线", "客服绝对不能碰的红线：拒绝、冷淡、争执。"),
+    "tone": ("热情语气", "让文字带上温度：礼貌用语、语气词、表情、回复比顾客多。"),
+    "process": ("流程", "接待流程中固定的环节：进门问好、售后先致歉、礼貌告别。"),
+    "compliance": ("合规", "平台规则与《广告法》：绝对化用语、好评返现、引导站外交易。"),
+    "templates": ("模板规范", "话术模板本身的格式：占位符、长度、标点。"),
+}
+
+# The scenes a template can belong to (``scene:`` in a template set).
+SCENES = ("问候", "售前", "售中", "售后", "催付", "告别")
+
+# Taobao/Qianniu (旺旺) emoticon names as they appear in text: ``[微笑]``. Used to recognise
+# emoticons (KF204) and to tell them apart from square-bracket placeholders (KF501).
+EMOTICONS = (
+    "微笑", "笑", "大笑", "偷笑", "憨笑", "呲牙", "坏笑", "害羞", "可爱", "调皮", "得意", "愉快",
+    "开心", "哈哈", "嘿嘿", "飞吻", "亲亲", "么么哒", "爱心", "心", "玫瑰", "鲜花", "礼物",
+    "红包", "握手", "抱拳", "拥抱", "抱抱", "鼓掌", "赞", "强", "好的", "OK", "ok", "耶",
+    "胜利", "加油", "奋斗", "再见", "挥手", "拜拜", "晚安", "太阳", "月亮", "星星", "咖啡",
+    "谢谢", "感谢", "惊讶", "疑问", "思考", "汗", "擦汗", "尴尬", "委屈", "难过", "流泪",
+    "大哭", "点头", "色", "酷", "花痴", "干杯", "蛋糕", "庆祝", "招财猫", "福", "笑哭", "捂脸",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A reply used to document and test a rule, with the context the rule needs."""
+
+    reply: str
+    customer: str | None = None
+    scene: str | None = None
+    # Other replies in the same template set (for set-level rules such as KF105).
+    siblings: tuple[str, ...] = ()
+    # Placeholder names the template set declares (KF501).
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    title: str  # short Chinese name
+    category: str  # key of CATEGORIES
+    severity: str  # default severity, one of SEVERITIES
+    check: str  # check kind implemented by the engine
+    message: str  # Chinese message shown to template authors; may use {match}
+    rationale: str  # Chinese: why the rule exists
+    source: str  # the seed passage (or regulation) the rule comes from
+    handbook: str  # the handbook page (docs/ path) that explains the rule
+    bad: tuple[Example, ...]
+    good: tuple[Example, ...]
+    # Parameters of the check kind.
+    words: tuple[str, ...] = ()  # regex fragments (word lists) or required words
+    allow: tuple[str, ...] = ()  # regex fragments: a hit inside one of these is not a finding
+    # Scene rules: (label, words) groups; each group must be present in the reply.
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    scene: str | None = None  # the scene a scene rule applies to
+    first_sentence: bool = False  # scene rule: look only at the first sentence
+
+    @property
+    def anchor(self) -> str:
+        return self.code.lower()
+
+    @property
+    def page(self) -> str:
+        """Path of the rule's style-guide section, relative to the site root."""
+        return f"style/{self.category}/#{self.anchor}"
+
+
+def _ex(reply: str, customer: str | None = None, scene: str | None = None, *siblings: str) -> Example:
+    return Example(reply, customer, scene, tuple(siblings))
+
+
+RULES: tuple[Rule, ...] = (
+    # ------------------------------------------------------------------ 高压线 (red lines)
+    Rule(
+        code="KF101",
+        name="no-refusal",
+        title="不说拒绝的话",
+        category="redlines",
+        severity="error",
+        check="words",
+        message="避免拒绝用语「{match}」：用肯定的方式表达否定的意思，并给出替代方案",
+        rationale=(
+            "「不行」「不可以」「没办法」这类话一出口，顾客听到的只是被拒绝。"
+            "高压线第一条就是不说带「不」的拒绝；即使条件确实不允许，也要换成肯定的说法，"
+            "告诉顾客我们能做什么。"
+        ),
+        source="seeds/000 客服不能碰的高压线：a. 不要说不行、不可以，带「不」字；d. 不要直接拒绝客户",
+        handbook="mindset/redlines.md",
+        words=(
+            "不行", "不可以", "没办法", "做不到", "办不到", "无法", "不支持", "不接受",
+            "不包邮", "不议价", "不讲价", "概不退换", "不退不换",
+            "不能(?:退|换|改|便宜|发|少|优惠|送|开票|开发票|保证)",
+            "不给(?:退|换|改|发|开)",
+        ),
+        bad=(
+            _ex("这个价格不行哦"),
+            _ex("亲，不可以退的呢"),
+            _ex("这个真没办法呀"),
+            _ex("亲，这款不能退换哦"),
+            _ex("亲，偏远地区不包邮呢"),
+            _ex("系统无法修改地址哦"),
+        ),
+        good=(
+            _ex("亲，这个价格已经是活动价了呢，现在下单还送运费险哦[微笑]"),
+            _ex("亲，这款质量很不错的哦，您放心选购呢[微笑]"),
+            _ex("不客气的亲，有需要随时找我哦[微笑]"),
+            _ex("亲，不用担心，这款面料不会起球的呢[微笑]"),
+            _ex("亲，这款不含荧光剂，宝宝也可以穿哦[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF102",
+        name="no-single-char",
+        title="不只回一个字",
+        category="redlines",
+        severity="error",
+        check="single_char",
+        message="不要只回一个字「{match}」：顾客会觉得被敷衍，请把话说完整",
+        rationale=(
+            "「嗯」「好」「在」这样的一个字回复，在屏幕另一端显得冷淡又敷衍。"
+            "高压线要求每句回复都是完整的一句话，带上称呼、礼貌用语和语气词。"
+        ),
+        source="seeds/000 客服不能碰的高压线：b. 不要只说一个字",
+        handbook="mindset/redlines.md",
+        bad=(_ex("嗯"), _ex("好！"), _ex("在"), _ex("有~"), _ex("哦[微笑]")),
+        good=(
+            _ex("亲，在的呢，请问有什么可以帮您的吗[微笑]"),
+            _ex("好的亲，我马上帮您备注哦[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF103",
+        name="no-bare-negation",
+        title="不用光秃秃的否定开头",
+        category="redlines",
+        severity="warning",
+        check="opening",
+        message="回复以生硬的否定「{match}」开头：先肯定顾客，再说明情况",
+        rationale=(
+            "一开口就是「不」「没有」「不是」，顾客首先感到的是被否定。"
+            "沟通原则要求不直接否定客户、以肯定的方式表达否定的意义："
+            "先回应顾客的关心，再说明实际情况。"
+        ),
+        source="seeds/000 客户接待沟通的基本原则：2. 不直接否定客户；b. 以肯定的方式，表达否定的意义",
+        handbook="mindset/communication.md",
+        words=("不", "没", "没有", "不是", "不会吧"),
+        bad=(
+            _ex("不，这款没有红色的哦"),
+            _ex("没有呢，亲"),
+            _ex("亲，不是的，这个是正品哦"),
+        ),
+        good=(
+            _ex("不错的选择呢亲，这款是店里的明星款哦[微笑]"),
+            _ex("不会起球的亲，面料经过抗起球处理哦[微笑]"),
+            _ex("不好意思让您久等了，请问有什么可以帮您的呢[微笑]"),
+            _ex("没问题的亲，马上帮您改好地址哦[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF104",
+        name="no-arguing",
+        title="不争执、不指责、不推诿",
+        category="redlines",
+        severity="error",
+        check="words",
+        message="「{match}」带有争执、指责或推诿的意味：任何与顾客的争执都是禁止的",
+        rationale=(
+            "任何与顾客的争执、对骂都是禁止的。指责顾客没看清、把问题推给快递或其他部门，"
+            "只会把小问题变成差评和纠纷。站在顾客一边，主动把事情接过来。"
+        ),
+        source="seeds/000 客户接待沟通的基本原则：a. 任何与客户的争执、对骂都是禁止的；seeds/001 售后：先致歉、不推诿",
+        handbook="mindset/communication.md",
+        words=(
+            "你自己", "看清楚", "我已经说过", "已经说过了", "说了多少遍", "听不懂", "爱买不买",
+            "不关我们的事", "不关我的事", "不归我们管", "不归我管", "去找快递", "找快递公司",
+            "跟我们没关系", "和我们没关系", "跟我没关系", "你的问题", "你的责任", "随便你",
+            "自己看详情", "详情页写着", "没看到吗", "早就说过", "不是我们的问题",
+        ),
+        bad=(
+            _ex("你自己没选尺码怪谁呢"),
+            _ex("亲，详情页写着的，请看清楚哦"),
+            _ex("物流慢您去找快递吧"),
+            _ex("这个不归我们管呢"),
+            _ex("我已经说过了，七天内发货哦"),
+        ),
+        good=(
+            _ex("非常抱歉让您久等了，我马上帮您联系快递催一下哦[微笑]"),
+            _ex("亲，尺码表在这里哦，您告诉我身高体重，我帮您推荐呢[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF105",
+        name="duplicate-reply",
+        title="不滥用同一条快捷回复",
+        category="redlines",
+        severity="warning",
+        check="duplicate",
+        message="这条回复与话术「{match}」完全相同：同一句话反复使用会显得机械",
+        rationale=(
+            "快捷回复能提高效率，但同一句话反复出现，顾客会觉得在和机器人说话。"
+            "同一套话术里，不同场景的回复应各有针对性，不要复制粘贴。"
+        ),
+        source="seeds/000 客服不能碰的高压线：c. 不要频繁使用快捷回复",
+        handbook="mindset/redlines.md",
+        bad=(
+            _ex("亲，在的呢，请问有什么可以帮您的吗[微笑]", None, None,
+                "亲，在的呢，请问有什么可以帮您的吗[微笑]"),
+        ),
+        good=(
+            _ex("亲，在的呢，请问有什么可以帮您的吗[微笑]", None, None,
+                "亲，这款是纯棉面料哦，透气又舒服呢[微笑]"),
+        ),
+    ),
+    # ------------------------------------------------------------------ 热情语气 (warm tone)
+    Rule(
+        code="KF201",
+        name="polite-words",
+        title="多用礼貌用语",
+        category="tone",
+        severity="warning",
+        check="requires",
+        message="回复里没有礼貌用语：加上「请」「谢谢」「您」「亲」等",
+        rationale="态度热情体现在用词上：多用请、谢谢、受累等礼貌用语，称呼顾客为「您」或「亲」。",
+        source="seeds/000 客户接待沟通的基本原则：1. 态度热情；b. 多用请、谢谢、受累等礼貌用语",
+        handbook="mindset/communication.md",
+        words=("请", "谢谢", "感谢", "受累", "麻烦", "您", "亲", "辛苦", "抱歉", "对不起", "不好意思"),
+        bad=(_ex("已经发货了哦，明天就到呢[微笑]"), _ex("这款有现货呢，今天下单今天发哦")),
+        good=(_ex("亲，已经发货了哦，明天就能到呢[微笑]"), _ex("谢谢您的耐心等待呢[微笑]")),
+    ),
+    Rule(
+        code="KF202",
+        name="modal-particle",
+        title="多用语气词",
+        category="tone",
+        severity="warning",
+        check="requires",
+        message="回复里没有语气词：加上「呢」「哦」「呀」「~」等，让语气更柔和",
+        rationale="文字没有表情和声调，语气词能拉近与顾客的距离，让同样的内容听起来更亲切。",
+        source="seeds/000 客户接待沟通的基本原则：1. 态度热情；a. 多用语气词，拉近与客户之间的关系",
+        handbook="mindset/communication.md",
+        words=("呢", "哦", "噢", "呀", "啦", "哈", "呦", "哟", "嘛", "吧", "哒", "~", "～"),
+        bad=(_ex("亲，已经为您发货，单号稍后发您[微笑]"), _ex("您好，请问有什么可以帮您？")),
+        good=(_ex("亲，已经为您发货啦，单号稍后发您哦[微笑]"), _ex("您好呀，请问有什么可以帮您~")),
+    ),
+    Rule(
+        code="KF203",
+        name="longer-than-customer",
+        title="回复比顾客的话多",
+        category="tone",
+        severity="error",
+        check="longer",
+        message="回复（{match}）不比顾客的话长：回复的内容要比顾客多",
+        rationale=(
+            "顾客写了一大段，客服只回一小句，顾客会觉得不被重视。"
+            "回复要比顾客的话多：回答问题，再补充顾客可能关心的信息。"
+            "只数汉字、字母和数字，不数空格、标点和表情。"
+        ),
+        source="seeds/000 客户接待沟通的基本原则：1. 态度热情；c. 回复的内容要比客户多",
+        handbook="mindset/communication.md",
+        bad=(
+            _ex("亲，有的哦[微笑]", "这款连衣裙有没有M码的现货？"),
+            _ex("有的呢亲", "有现货吗今天能发吗"),
+        ),
+        good=(
+            _ex("亲，M码有现货的哦，今天下午四点前付款当天就能发货呢[微笑]",
+                "这款连衣裙有没有M码的现货？"),
+        ),
+    ),
+    Rule(
+        code="KF204",
+        name="emoji",
+        title="多用表情",
+        category="tone",
+        severity="info",
+        check="requires",
+        message="回复里没有表情：加一个旺旺表情（如 [微笑]）或 emoji，文字会更有温度",
+        rationale=(
+            "在线沟通最大的局限是看不到表情和手势，单靠文字很难传达热情和谢意。"
+            "合理使用旺旺表情能弥补这一点，告别时尤其如此。"
+        ),
+        source="seeds/000 客户接待沟通的基本原则：d. 多用表情；seeds/003 礼貌告别：合理使用旺旺表情",
+        handbook="mindset/communication.md",
+        # The engine adds Unicode emoji and the EMOTICONS names in brackets to these patterns.
+        words=(r"/:[^\s，。！？]{1,6}", r"\^_\^", r"\^\^", r"\(\*?\^[▽ω_]?\^\*?\)", r"[:：]\)"),
+        bad=(_ex("亲，已经为您备注好了哦，请放心呢"),),
+        good=(
+            _ex("亲，已经为您备注好了哦，请放心呢[微笑]"),
+            _ex("亲，已经为您备注好了哦，请放心呢😊"),
+            _ex("亲，已经为您备注好了哦，请放心呢^_^"),
+        ),
+    ),
+    Rule(
+        code="KF205",
+        name="honorific",
+        title="称呼顾客用「您」",
+        category="tone",
+        severity="warning",
+        check="words",
+        message="称呼顾客请用「您」，不要用「{match}」",
+        rationale="「您」是对顾客的尊称，「你」显得随意甚至冒犯。话术里称呼顾客一律用「您」或「亲」。",
+        source="seeds/001 售前：开场白「亲，您好！很高兴为您服务」；seeds/003 标准回复均以「您」称呼顾客",
+        handbook="mindset/communication.md",
+        words=("你好", "你们", "你的", "你"),
+        bad=(_ex("你好，请问有什么可以帮你的呢"), _ex("亲，你的包裹已经发出了哦[微笑]")),
+        good=(
+            _ex("您好，请问有什么可以帮您的呢[微笑]"),
+            _ex("亲，这款迷你包很适合您呢[微笑]"),
+        ),
+    ),
+    # ------------------------------------------------------------------ 流程 (process)
+    Rule(
+        code="KF301",
+        name="greeting",
+        title="进门问好",
+        category="process",
+        severity="warning",
+        check="scene",
+        scene="问候",
+        groups=(
+            ("问候语", ("您好", "你好", "亲", "欢迎")),
+            ("主动询问", ("帮您", "为您", "帮到您", "有什么", "需要", "请问")),
+        ),
+        message="问候话术缺少{match}：进门问好要有问候语，并主动询问能帮什么",
+        rationale=(
+            "售前接待的第一步是进门问好：平台要求的响应时间内（通常 10–30 秒）热情地打招呼，"
+            "并主动询问顾客需要什么帮助。"
+        ),
+        source="seeds/003 售前接待八步：进门问好；seeds/001 开场白需热情友好",
+        handbook="workflows/presales.md",
+        bad=(_ex("欢迎光临小店呀[微笑]", None, "问候"), _ex("有什么需要吗", None, "问候")),
+        good=(
+            _ex("亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]", None, "问候"),
+            _ex("欢迎光临小店呀[微笑]", None, "售前"),
+        ),
+    ),
+    Rule(
+        code="KF302",
+        name="apology-first",
+        title="售后先致歉",
+        category="process",
+        severity="error",
+        check="scene",
+        scene="售后",
+        first_sentence=True,
+        groups=(("致歉", ("抱歉", "对不起", "不好意思", "歉意", "致歉")),),
+        message="售后话术的第一句没有{match}：先道歉、安抚情绪，再处理问题",
+        rationale=(
+            "售后的第一步是快速响应、先致歉：无论责任在谁，先安抚情绪，让顾客感到被重视，"
+            "再了解问题、给出方案。"
+        ),
+        source="seeds/001 售后处理四步：1. 快速响应，先致歉",
+        handbook="workflows/aftersales.md",
+        bad=(
+            _ex("亲，请提供一下订单号和照片哦，我们帮您处理呢[微笑]", None, "售后"),
+            _ex("收到您的反馈了呢。非常抱歉给您带来不好的体验[微笑]", None, "售后"),
+        ),
+        good=(
+            _ex("非常抱歉给您带来了不好的体验，请您提供一下照片，我们马上为您处理哦[微笑]", None, "售后"),
+        ),
+    ),
+    Rule(
+        code="KF303",
+        name="farewell",
+        title="礼貌告别",
+        category="process",
+        severity="warning",
+        check="scene",
+        scene="告别",
+        groups=(("感谢或祝福", ("谢谢", "感谢", "祝", "欢迎再来", "欢迎下次", "期待", "再见", "愉快")),),
+        message="告别话术没有{match}：礼貌告别要感谢顾客、送上祝福",
+        rationale="礼貌告别是售前接待八步的最后一步：感谢顾客的光临，送上祝福，配上可爱的告别表情。",
+        source="seeds/003 售前接待八步：礼貌告别",
+        handbook="workflows/presales.md",
+        bad=(_ex("亲，还有其他问题随时找我哦[微笑]", None, "告别"),),
+        good=(_ex("感谢亲的光临，祝您生活愉快，欢迎下次再来哦[挥手]", None, "告别"),),
+    ),
+    # ------------------------------------------------------------------ 合规 (compliance)
+    Rule(
+        code="KF401",
+        name="ad-law-absolute",
+        title="不用绝对化用语",
+        category="compliance",
+        severity="error",
+        check="words",
+        message="「{match}」是《广告法》禁止的绝对化用语：改用具体、可证实的描述",
+        rationale=(
+            "《广告法》第九条禁止使用「国家级」「最高级」「最佳」等用语，客服对商品的介绍同样适用，"
+            "违者可被处罚，店铺也会被平台处理。"
+            "市场监管总局 2023 年《广告绝对化用语执法指南》列出的例外（如「最佳食用期」"
+            "这类说明事实的用法、面料成分「100%棉」）不算违规。"
+        ),
+        source="《广告法》第九条；市场监管总局《广告绝对化用语执法指南》（2023）",
+        handbook="rules/compliance.md",
+        words=(
+            "最好", "最佳", "最低价", "全网最低", "历史最低", "最便宜", "最优惠", "最优", "最高级",
+            "最先进", "最强", "全网第一", "销量第一", "行业第一", "排名第一", "第一品牌",
+            "国家级", "世界级", "顶级", "极品", "绝对", "万能", "史上", "独一无二",
+            "100%", "百分之百", "永不",
+        ),
+        allow=(
+            "最佳(?:食用|饮用|赏味|使用|保存)(?:期|时间|温度)",
+            "最好(?:先|再|提前|在|备注|联系|选|量|试)",
+            "100%(?:纯|全|桑蚕)?(?:棉|麻|丝|羊毛|羊绒|真丝|涤纶|聚酯纤维|莫代尔|亚麻)",
+        ),
+        bad=(
+            _ex("亲，这款是全网最低价哦"),
+            _ex("我们家的面料是最好的呢"),
+            _ex("顶级工艺，100%满意哦"),
+            _ex("这款销量第一呢亲"),
+        ),
+        good=(
+            _ex("亲，最近买这款的顾客很多呢，面料是100%棉的哦[微笑]"),
+            _ex("亲，这款蛋糕的最佳食用期是三天哦，收到后请尽快享用呢[微笑]"),
+            _ex("亲，我们会第一时间为您安排发货，最晚明天发出哦[微笑]"),
+            _ex("亲，您最好先量一下腰围，我帮您对照尺码表呢[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF402",
+        name="review-inducement",
+        title="不以利益诱导好评",
+        category="compliance",
+        severity="error",
+        check="words",
+        message="「{match}」是以利益诱导评价：平台禁止好评返现，可以请顾客评价，不能给好处",
+        rationale=(
+            "用返现、红包、礼品换好评属于平台禁止的虚假交易和评价操纵，会被删评、扣分。"
+            "正面评价引导的做法是提醒顾客对商品、服务、物流给 5 分评价，不满意时第一时间联系客服。"
+        ),
+        source="淘宝平台评价规则；seeds/003 正面评价引导",
+        handbook="rules/compliance.md",
+        words=(
+            "(?:好评|五星|5星|晒图|带图|追评|评价)[^。！？!?\\n]{0,8}?(?:返现|返|红包|有礼|送|奖励)",
+            "返现",
+        ),
+        bad=(
+            _ex("亲，好评返现5元哦"),
+            _ex("五星好评送运费险呢"),
+            _ex("晒图评价后联系客服领红包哦"),
+        ),
+        good=(
+            _ex("亲，收到宝贝满意的话，麻烦给个五星好评哦，谢谢您的支持呢[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF403",
+        name="off-platform",
+        title="不引导站外交易",
+        category="compliance",
+        severity="error",
+        check="words",
+        message="「{match}」是引导顾客离开平台：站外沟通和交易没有平台保障，也违反平台规则",
+        rationale=(
+            "引导顾客加微信、QQ 或私下转账，顾客失去平台的交易保障，店铺会因站外交易被处罚。"
+            "所有沟通和付款都应在平台内完成。"
+        ),
+        source="淘宝平台规则：禁止引导买家站外交易",
+        handbook="rules/compliance.md",
+        words=(
+            "加(?:我|个)?(?:微信|薇信|V信|v信|(?i:vx|wx|qq))", "微信号", "(?i:vx|qq)(?:号|群)?",
+            "私下(?:转账|交易|联系)", "支付宝转账", "转账给我", "不走平台", "线下交易",
+        ),
+        bad=(
+            _ex("亲，加我微信发您优惠券哦"),
+            _ex("拍下后支付宝转账给我就行呢"),
+            _ex("进我们QQ群有福利哦"),
+        ),
+        good=(
+            _ex("亲，优惠券在店铺首页就能领取哦，领好后直接下单就可以啦[微笑]"),
+        ),
+    ),
+    # ------------------------------------------------------------------ 模板规范 (template hygiene)
+    Rule(
+        code="KF501",
+        name="placeholder",
+        title="占位符格式正确",
+        category="templates",
+        severity="error",
+        check="placeholder",
+        message="占位符有误：{match}",
+        rationale=(
+            "占位符写错，顾客就会看到「{订单号」或「[产品名称]」这样的原文。"
+            "占位符统一写成 {名称}，且名称必须在配置 placeholders 或话术集的 placeholders 中声明；"
+            "方括号只留给旺旺表情。"
+        ),
+        source="kefu-lint 模板规范",
+        handbook="scripts/index.md",
+        bad=(
+            _ex("亲，您的订单{订单号已经发货了哦[微笑]"),
+            _ex("亲，[产品名称]已经为您预留了呢[微笑]"),
+            Example("亲，{快递单号}已经为您查询了哦[微笑]", placeholders=("订单号",)),
+        ),
+        good=(
+            Example("亲，您的订单{订单号}已经发货了哦[微笑]", placeholders=("订单号",)),
+            _ex("亲，已经为您预留好了呢[鲜花]"),
+        ),
+    ),
+    Rule(
+        code="KF502",
+        name="too-long",
+        title="单条回复不过长",
+        category="templates",
+        severity="warning",
+        check="max_length",
+        message="回复有 {match} 个字，超过上限：拆成几条发送，或精简内容",
+        rationale=(
+            "一条回复太长，顾客在手机上要滚动才能读完，重点容易被淹没。"
+            "超过上限（默认 300 字，可用配置 max-length 调整）的回复应拆分或精简。"
+        ),
+        source="kefu-lint 模板规范",
+        handbook="scripts/index.md",
+        bad=(_ex("亲，" + "这款面料柔软透气，" * 34 + "欢迎选购哦[微笑]"),),
+        good=(_ex("亲，这款面料柔软透气，欢迎选购哦[微笑]"),),
+    ),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
