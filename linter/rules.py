@@ -46,7 +46,7 @@ class Example:
     reply: str
     customer: str | None = None
     scene: str | None = None
-    # Other replies in the same template set (for set-level rules such as KF105).
+    # Replies that come before this one in the same template set (set-level rules: KF105).
     siblings: tuple[str, ...] = ()
     # Placeholder names the template set declares (KF501).
     placeholders: tuple[str, ...] = ()
@@ -259,7 +259,7 @@ RULES: tuple[Rule, ...] = (
         handbook="mindset/communication.md",
         words=("呢", "哦", "噢", "呀", "啦", "哈", "呦", "哟", "嘛", "吧", "哒", "~", "～"),
         bad=(_ex("亲，已经为您发货，单号稍后发您[微笑]"), _ex("您好，请问有什么可以帮您？")),
-        good=(_ex("亲，已经为您发货啦，单号稍后发您哦[微笑]"), _ex("您好呀，请问有什么可以帮您~")),
+        good=(_ex("亲，已经为您发货啦，单号稍后发您哦[微笑]"), _ex("您好呀，请问有什么可以帮您~[微笑]")),
     ),
     Rule(
         code="KF203",
@@ -291,7 +291,7 @@ RULES: tuple[Rule, ...] = (
         title="多用表情",
         category="tone",
         severity="info",
-        check="requires",
+        check="emoji",
         message="回复里没有表情：加一个旺旺表情（如 [微笑]）或 emoji，文字会更有温度",
         rationale=(
             "在线沟通最大的局限是看不到表情和手势，单靠文字很难传达热情和谢意。"
@@ -299,7 +299,7 @@ RULES: tuple[Rule, ...] = (
         ),
         source="seeds/000 客户接待沟通的基本原则：d. 多用表情；seeds/003 礼貌告别：合理使用旺旺表情",
         handbook="mindset/communication.md",
-        # The engine adds Unicode emoji and the EMOTICONS names in brackets to these patterns.
+        # Kaomoji patterns; the engine also accepts Unicode emoji and [EMOTICONS].
         words=(r"/:[^\s，。！？]{1,6}", r"\^_\^", r"\^\^", r"\(\*?\^[▽ω_]?\^\*?\)", r"[:：]\)"),
         bad=(_ex("亲，已经为您备注好了哦，请放心呢"),),
         good=(
@@ -349,7 +349,7 @@ RULES: tuple[Rule, ...] = (
         bad=(_ex("欢迎光临小店呀[微笑]", None, "问候"), _ex("有什么需要吗", None, "问候")),
         good=(
             _ex("亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]", None, "问候"),
-            _ex("欢迎光临小店呀[微笑]", None, "售前"),
+            _ex("欢迎光临小店呀，亲[微笑]", None, "售前"),
         ),
     ),
     Rule(

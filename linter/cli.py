@@ -1,0 +1,177 @@
+"""The ``kefu-lint`` command line.
+
+``kefu-lint [OPTIONS] PATH...`` lints (the ``check`` command is the default), ``kefu-lint rules``
+lists the rules, ``kefu-lint rule CODE`` explains one. Exit codes: 0 clean, 1 findings at or
+above ``fail-on``, 2 usage or input errors (reported in one line each, never a traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import UsageError, check_codes, find_config, load_settings
+from .engine import Linter, at_or_above
+from .loaders import Columns, InputError, NotATemplateSet, discover, load
+from .reporters import FORMATS, SEVERITY_NAMES, Report
+from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES, Rule
+
+
+class _DefaultToCheck(click.Group):
+    """Runs ``check`` when the first argument is not a subcommand (``kefu-lint docs/``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kefu-lint")
+def main() -> None:
+    """kefu-lint：按《客服手册》的禁忌与语气规则检查话术模板。
+
+    \b
+    kefu-lint [选项] 路径...   检查文件或目录（check 命令可省略）
+    kefu-lint rules            列出全部规则
+    kefu-lint rule KF101       查看一条规则的说明和示例
+    """
+
+
+def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    try:
+        return check_codes([c for v in values for c in v.split(",")], f"--{param.name}")
+    except UsageError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
+              show_default=True, help="输出格式。")
+@click.option("--select", multiple=True, callback=_codes, help="只启用这些规则（代码或前缀，如 KF1），逗号分隔。")
+@click.option("--ignore", multiple=True, callback=_codes, help="关闭这些规则（代码或前缀），逗号分隔。")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="达到该级别的问题使退出码为 1（默认 error）。")
+@click.option("--max-length", type=click.IntRange(min=1), help="单条回复的最大字数（KF502，默认 300）。")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="配置文件（默认从当前目录向上查找 kefu-lint.toml 或 pyproject.toml）。")
+@click.option("--no-config", is_flag=True, help="不读取任何配置文件。")
+@click.option("--base-url", help="规则链接指向的手册地址（默认 http://127.0.0.1:8000/）。")
+@click.option("--reply-column", help="CSV：回复内容所在列的表头。")
+@click.option("--customer-column", help="CSV：顾客消息所在列的表头。")
+@click.option("--id-column", help="CSV：话术编号所在列的表头。")
+@click.option("--scene-column", help="CSV：场景所在列的表头。")
+@click.option("--stdin-filename", help="从标准输入（-）读取时报告用的文件名，其后缀决定格式（默认按 .txt）。")
+def check(paths, output_format, select, ignore, fail_on, max_length, config_path, no_config,
+          base_url, reply_column, customer_column, id_column, scene_column, stdin_filename) -> None:
+    """检查话术文件（.yaml .txt .csv .md）或目录；- 表示标准输入。"""
+    try:
+        settings = load_settings(None if no_config else config_path or find_config(Path.cwd()))
+    except UsageError as exc:
+        _fail(str(exc))
+    overrides = {
+        "select": select, "ignore": ignore, "fail_on": fail_on, "max_length": max_length,
+        "base_url": base_url,
+    }
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    linter = Linter(settings)
+    columns = Columns(reply_column, customer_column, id_column, scene_column)
+
+    report = Report()
+    for path, named in discover(list(paths), settings.exclude):
+        try:
+            if path == "-":
+                path = stdin_filename or "<stdin>"
+                templates = load(path, sys.stdin.buffer.read(), columns, Path(path).suffix or ".txt")
+            else:
+                templates = load(path, _read(path), columns)
+        except NotATemplateSet as exc:
+            if named:
+                report.errors.append(str(exc))
+            continue
+        except InputError as exc:
+            report.errors.append(str(exc))
+            continue
+        report.files += 1
+        report.templates += len(templates)
+        report.findings.extend(linter.lint(templates))
+
+    for error in report.errors:
+        click.echo(f"kefu-lint: {error}", err=True)
+    click.echo(FORMATS[output_format](report), nl=False)
+    if report.errors:
+        sys.exit(2)
+    sys.exit(1 if at_or_above(report.findings, settings.fail_on) else 0)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "文件不存在") from None
+    except OSError as exc:
+        raise InputError(path, f"无法读取（{exc.strerror}）") from None
+
+
+def _fail(message: str) -> None:
+    click.echo(f"kefu-lint: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command("rules")
+def list_rules() -> None:
+    """列出全部规则：代码、名称、类别、默认级别。"""
+    for rule in RULES:
+        category = CATEGORIES[rule.category][0]
+        click.echo(f"{rule.code}  {rule.name:<22} {SEVERITY_NAMES[rule.severity]}  {category}  {rule.title}")
+
+
+@main.command("rule")
+@click.argument("code")
+@click.option("--base-url", help="手册地址（默认 http://127.0.0.1:8000/）。")
+def show_rule(code: str, base_url: str | None) -> None:
+    """查看一条规则的说明、示例和手册链接。"""
+    rule = RULES_BY_CODE.get(code.upper())
+    if rule is None:
+        _fail(f"未知的规则代码「{code}」（用 kefu-lint rules 查看全部规则）")
+    settings = load_settings(None)
+    if base_url:
+        settings = replace(settings, base_url=base_url)
+    click.echo(explain(rule, settings.url(rule.code)))
+
+
+def explain(rule: Rule, url: str) -> str:
+    """``kefu-lint rule CODE``: the rule's own text, like ``ruff rule``."""
+
+    def example(e) -> str:
+        context = f"（顾客：{e.customer}）" if e.customer else ""
+        scene = f"［{e.scene}］" if e.scene else ""
+        return f"  {scene}{e.reply}{context}"
+
+    return "\n".join([
+        f"{rule.code} {rule.name}：{rule.title}",
+        f"类别：{CATEGORIES[rule.category][0]}    默认级别：{SEVERITY_NAMES[rule.severity]}",
+        "",
+        "为什么",
+        textwrap.indent(rule.rationale, "  "),
+        "",
+        "反例（会报告）",
+        *map(example, rule.bad),
+        "",
+        "正例",
+        *map(example, rule.good),
+        "",
+        f"出处：{rule.source}",
+        f"手册：{url}",
+    ])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

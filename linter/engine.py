@@ -1,0 +1,374 @@
+"""The engine: templates in, findings out.
+
+A handful of check kinds do all the matching (see ``rules.py`` for the rules that use them):
+
+``words``        word list: one compiled alternation per rule, short hits confirmed on jieba
+                 word boundaries, hits inside an ``allow`` pattern dropped
+``single_char``  a reply of at most one character, punctuation and emoji not counted
+``opening``      the reply opens with a bare negation word (a jieba token, not a prefix)
+``requires``     at least one of the words must be present
+``emoji``        an emoticon ([微笑], configurable names), a Unicode emoji or a kaomoji
+``longer``       the reply must be longer than the customer's message
+``scene``        required word groups in templates of one scene (optionally the first sentence)
+``placeholder``  malformed or undeclared ``{placeholders}``; ``[...]`` only for emoticons
+``max_length``   a reply over the configured length
+``duplicate``    the same reply under two templates of one set (checked per file)
+
+jieba is imported lazily, the first time a short hit or an opening word needs a word boundary;
+a file with no candidate hits never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable, Iterator
+
+from .config import Settings
+from .rules import EMOTICONS, RULES, SEVERITIES, Rule
+
+# ---------------------------------------------------------------------------- data model
+
+
+@dataclass(slots=True)
+class Template:
+    """One reply to lint, with where it came from.
+
+    ``line``/``column`` (1-based) are where ``raw`` starts in the file; ``raw`` is the reply's
+    source text when it differs from ``reply`` (quotes, escapes, block scalars, Markdown
+    quote markers), so that offsets in the reply can be mapped back to the file.
+    """
+
+    path: str
+    reply: str
+    line: int = 1
+    column: int = 1
+    id: str | None = None
+    customer: str | None = None
+    scene: str | None = None
+    noqa: tuple[str, ...] = ()  # codes or prefixes silenced for this template
+    placeholders: frozenset[str] = frozenset()  # declared by the template's set
+    raw: str | None = None
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """File line and column of character ``offset`` of the reply."""
+        index = offset if self.raw is None else _align(self.reply, self.raw, offset)
+        source = self.reply if self.raw is None else self.raw
+        breaks = source.count("\n", 0, index)
+        if not breaks:
+            return self.line, self.column + index
+        return self.line + breaks, index - source.rindex("\n", 0, index)
+
+
+def _align(value: str, raw: str, offset: int) -> int:
+    """Index in ``raw`` of character ``offset`` of ``value``, matching characters in order
+    and skipping what only the source has (quotes, escapes, ``> `` markers, indentation)."""
+    j = 0
+    for i, char in enumerate(value):
+        found = raw.find(char, j)
+        if found < 0:
+            return min(j, len(raw))
+        if i == offset:
+            return found
+        j = found + 1
+    return min(j, len(raw))
+
+
+@dataclass(slots=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: Rule
+    severity: str
+    message: str
+    template: str | None
+    url: str
+
+
+@dataclass(slots=True)
+class Hit:
+    start: int
+    end: int
+    match: str
+
+
+# ---------------------------------------------------------------------------- text helpers
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
+_EMOTICON = re.compile(r"\[(?:" + "|".join(map(re.escape, EMOTICONS)) + r")\]")
+# What counts as content when comparing lengths: CJK, letters, digits (ASCII and full-width).
+_CONTENT = re.compile(f"[{_CJK}A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def content_length(text: str, emoticon: re.Pattern = _EMOTICON) -> int:
+    """Characters that carry content: CJK, letters, digits; not spaces, punctuation, emoji."""
+    return len(_CONTENT.findall(emoticon.sub("", text)))
+
+
+def _first_line_end(text: str, start: int = 0) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+class Segmenter:
+    """jieba, loaded on first use with the shared domain user dictionary."""
+
+    def __init__(self) -> None:
+        self._cut: Callable[..., list[str]] | None = None
+
+    def _load(self) -> Callable[..., list[str]]:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        user_dict = resources.files("kefu_lint").joinpath("data/jieba_user_dict.txt")
+        with resources.as_file(user_dict) as path:
+            jieba.load_userdict(str(path))
+        self._cut = jieba.lcut
+        return self._cut
+
+    @property
+    def loaded(self) -> bool:
+        return self._cut is not None
+
+    def boundaries(self, text: str) -> frozenset[int]:
+        return _boundaries(self, text)
+
+    def tokens(self, text: str) -> list[str]:
+        cut = self._cut or self._load()
+        return cut(text, HMM=False)
+
+
+@lru_cache(maxsize=4096)
+def _boundaries(segmenter: Segmenter, text: str) -> frozenset[int]:
+    offsets = {0}
+    position = 0
+    for token in segmenter.tokens(text):
+        position += len(token)
+        offsets.add(position)
+    return frozenset(offsets)
+
+
+SEGMENTER = Segmenter()
+
+
+def _is_cjk(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and _CJK_CHAR.match(text, index) is not None
+
+
+def on_word_boundary(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` starts and ends on word boundaries.
+
+    Only a CJK neighbour can glue a hit into a longer word, so jieba is asked only then.
+    """
+    if not _is_cjk(text, start - 1) and not _is_cjk(text, end):
+        return True
+    bounds = SEGMENTER.boundaries(text)
+    return start in bounds and end in bounds
+
+
+# ---------------------------------------------------------------------------- the linter
+
+# Word-list hits this short (in CJK characters) are confirmed on jieba word boundaries;
+# longer words and patterns are distinctive enough to match as they are.
+SHORT_WORD = 2
+
+
+def _alternation(fragments: Iterable[str]) -> str:
+    # Longest first, so that 最低价 wins over a shorter overlapping alternative.
+    return "|".join(sorted(set(fragments), key=len, reverse=True))
+
+
+class Linter:
+    """Lints templates with the rules that ``settings`` enables."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.rules = [rule for rule in RULES if settings.enabled(rule.code)]
+        self.severity = {rule.code: settings.severity_of(rule.code) for rule in self.rules}
+        names = EMOTICONS + settings.emoticons
+        self.emoticon_names = frozenset(names)
+        self.emoticon = re.compile(r"\[(?:" + "|".join(map(re.escape, names)) + r")\]")
+        self._words: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
+        self._required: dict[str, re.Pattern] = {}
+        for rule in self.rules:
+            if rule.check == "words":
+                words = rule.words + tuple(map(re.escape, settings.deny.get(rule.code, ())))
+                allow = rule.allow + tuple(map(re.escape, settings.allow.get(rule.code, ())))
+                self._words[rule.code] = (
+                    re.compile(_alternation(words)),
+                    re.compile(_alternation(allow)) if allow else None,
+                )
+            elif rule.check == "requires":
+                self._required[rule.code] = re.compile(_alternation(rule.words))
+            elif rule.check == "emoji":
+                pattern = f"{self.emoticon.pattern}|[{_EMOJI}]|{_alternation(rule.words)}"
+                self._required[rule.code] = re.compile(pattern)
+        self._any_word = (
+            re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
+        )
+        self._checks: dict[str, Callable[[Rule, Template], Iterable[Hit]]] = {
+            "words": self._check_words,
+            "single_char": self._check_single_char,
+            "opening": self._check_opening,
+            "requires": self._check_requires,
+            "emoji": self._check_requires,
+            "longer": self._check_longer,
+            "scene": self._check_scene,
+            "placeholder": self._check_placeholder,
+            "max_length": self._check_max_length,
+        }
+
+    # -- driver
+
+    def lint(self, templates: list[Template]) -> list[Finding]:
+        """Findings for one template set (one file), sorted by position."""
+        findings: list[Finding] = []
+        per_template = [rule for rule in self.rules if rule.check != "duplicate"]
+        for template in templates:
+            # One pass tells whether any word-list rule can fire on this reply at all.
+            words = self._any_word is not None and self._any_word.search(template.reply) is not None
+            for rule in per_template:
+                if rule.code.startswith(template.noqa) or rule.check == "words" and not words:
+                    continue
+                for hit in self._checks[rule.check](rule, template):
+                    findings.append(self._finding(rule, template, hit))
+        for rule in self.rules:
+            if rule.check == "duplicate":
+                findings.extend(self._check_duplicates(rule, templates))
+        findings.sort(key=lambda f: (f.line, f.column, f.rule.code))
+        return findings
+
+    def _finding(self, rule: Rule, template: Template, hit: Hit) -> Finding:
+        line, column = template.locate(hit.start)
+        end_line, end_column = template.locate(max(hit.end - 1, hit.start))
+        return Finding(
+            path=template.path,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column + 1,
+            rule=rule,
+            severity=self.severity[rule.code],
+            message=rule.message.format(match=hit.match),
+            template=template.id,
+            url=self.settings.url(rule.code),
+        )
+
+    # -- check kinds
+
+    def _check_words(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        pattern, allow = self._words[rule.code]
+        allowed = [m.span() for m in allow.finditer(text)] if allow else ()
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(a <= start and end <= b for a, b in allowed):
+                continue
+            if len(m.group()) <= SHORT_WORD and not on_word_boundary(text, start, end):
+                continue
+            yield Hit(start, end, m.group())
+
+    def _check_single_char(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        if content_length(text, self.emoticon) <= 1:
+            yield Hit(0, _first_line_end(text), text.strip())
+
+    _ADDRESS = re.compile(r"(?:亲+(?:爱的)?|您好)?[\s，,、。！!~～]*")
+
+    def _check_opening(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        start = self._ADDRESS.match(text).end()
+        for word in sorted(rule.words, key=len, reverse=True):
+            if text.startswith(word, start):
+                end = start + len(word)
+                # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
+                window = text[start : start + 12]
+                if not _is_cjk(text, end) or len(word) in SEGMENTER.boundaries(window):
+                    yield Hit(start, end, word)
+                return
+
+    def _check_requires(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        if not self._required[rule.code].search(template.reply):
+            yield Hit(0, _first_line_end(template.reply), "")
+
+    def _check_longer(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        if template.customer is None:
+            return
+        mine = content_length(template.reply, self.emoticon)
+        theirs = content_length(template.customer, self.emoticon)
+        if mine <= theirs:
+            yield Hit(0, _first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字")
+
+    def _check_scene(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        if template.scene != rule.scene:
+            return
+        text = template.reply
+        if rule.first_sentence:
+            end = _SENTENCE_END.search(text)
+            text = text[: end.end()] if end else text
+        missing = [label for label, words in rule.groups if not any(w in text for w in words)]
+        if missing:
+            yield Hit(0, _first_line_end(template.reply), "和".join(missing))
+
+    _BRACES = re.compile(r"\{([^{}\n]*)\}")
+    _BRACKETS = re.compile(r"\[([^\[\]\n]{1,20})\]")
+
+    def _check_placeholder(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        if "{" not in text and "}" not in text and "[" not in text:
+            return
+        declared = template.placeholders.union(self.settings.placeholders)
+        for m in self._BRACES.finditer(text):
+            name = m.group(1).strip()
+            if not name:
+                yield Hit(*m.span(), "空的占位符 {}")
+            elif name not in declared:
+                yield Hit(*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
+        rest = self._BRACES.sub(lambda m: " " * len(m.group()), text)
+        for m in re.finditer(r"[{}]", rest):
+            yield Hit(m.start(), m.end(), f"花括号「{m.group()}」不成对")
+        for m in self._BRACKETS.finditer(text):
+            if m.group(1) not in self.emoticon_names:
+                yield Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
+
+    def _check_max_length(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        limit = self.settings.max_length
+        if len(text) <= limit:
+            return
+        visible = [i for i, char in enumerate(text) if not char.isspace()]
+        if len(visible) > limit:
+            yield Hit(visible[limit], len(text), str(len(visible)))
+
+    def _check_duplicates(self, rule: Rule, templates: list[Template]) -> Iterator[Finding]:
+        first: dict[str, Template] = {}
+        for template in templates:
+            key = "".join(template.reply.split())
+            if key not in first:
+                first[key] = template
+                continue
+            if rule.code.startswith(template.noqa):
+                continue
+            original = first[key]
+            name = original.id or f"第 {original.line} 行"
+            yield self._finding(rule, template, Hit(0, _first_line_end(template.reply), name))
+
+
+def severity_rank(severity: str) -> int:
+    """0 for error, 1 for warning, 2 for info: lower is more severe."""
+    return SEVERITIES.index(severity)
+
+
+def at_or_above(findings: Iterable[Finding], threshold: str) -> int:
+    limit = severity_rank(threshold)
+    return sum(1 for f in findings if severity_rank(f.severity) <= limit)

@@ -1,0 +1,411 @@
+"""Loaders: template files (YAML, plain text, CSV, Markdown) in, ``Template`` lists out.
+
+Every problem with an input raises ``InputError`` with the file and, where known, the line;
+the CLI prints it on one line and exits 2 after linting the other files.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import UsageError, check_codes
+from .engine import Template
+from .rules import SCENES
+
+try:  # libyaml is several times faster; PyYAML's wheels ship it
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - pure-Python PyYAML
+    from yaml import SafeLoader as _YamlLoader
+
+
+class InputError(Exception):
+    """A file that cannot be linted; ``str()`` is the one-line message."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class NotATemplateSet(InputError):
+    """A YAML file without ``templates``: an error when named, skipped when found in a folder."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Header names chosen on the command line for CSV columns (``None``: detect)."""
+
+    reply: str | None = None
+    customer: str | None = None
+    id: str | None = None
+    scene: str | None = None
+
+
+# Header names recognised in CSV exports (compared case-insensitively, spaces removed).
+HEADERS = {
+    "reply": ("短语内容", "快捷短语", "回复内容", "回复", "话术内容", "话术", "内容", "答案",
+              "reply", "content", "text", "answer", "message"),
+    "customer": ("顾客问题", "客户问题", "买家问题", "顾客消息", "问题", "顾客", "customer", "question"),
+    "id": ("快捷编码", "短语编码", "编码", "编号", "序号", "id", "code"),
+    "scene": ("场景", "scene"),
+    "group": ("分组", "分类", "group", "category"),  # a scene only when it names one
+}
+
+SUFFIXES = (".yaml", ".yml", ".txt", ".csv", ".md")
+_SKIP_DIRS = {"node_modules", "site", "__pycache__", "venv"}
+
+
+# ---------------------------------------------------------------------------- files
+
+
+def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+    """Files to lint as ``(path, named)``: ``named`` is False for files found in a folder."""
+    found: list[tuple[str, bool]] = []
+    for name in paths:
+        path = Path(name)
+        if name == "-" or not path.is_dir():
+            found.append((name, True))
+            continue
+        for file in sorted(path.rglob("*")):
+            parts = file.relative_to(path).parts
+            if (
+                file.suffix.lower() in SUFFIXES
+                and file.is_file()
+                and not any(p.startswith(".") or p in _SKIP_DIRS for p in parts)
+                and not any(fnmatch.fnmatch(file.as_posix(), pattern) for pattern in exclude)
+            ):
+                found.append((str(file), False))
+    return found
+
+
+def decode(path: str, data: bytes, legacy: bool) -> str:
+    """Text of a file: UTF-8 (with or without BOM), or GB18030 for ``legacy`` formats
+    (Excel on Chinese Windows exports CSV and text as GBK)."""
+    if not data.strip():
+        raise InputError(path, "文件为空")
+    if b"\0" in data:
+        raise InputError(path, "是二进制文件，不是文本（支持 .yaml .txt .csv .md）")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        if legacy:
+            try:
+                return data.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
+        expected = "UTF-8 或 GBK/GB18030" if legacy else "UTF-8"
+        raise InputError(path, f"无法解码：文件应为 {expected} 编码", line) from None
+
+
+def load(path: str, data: bytes, columns: Columns = Columns(), suffix: str | None = None) -> list[Template]:
+    """Templates of one file; the loader is chosen by ``suffix`` (default: the file's)."""
+    suffix = (suffix or Path(path).suffix).lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise InputError(path, f"不支持的文件类型「{suffix or path}」（支持 {' '.join(SUFFIXES)}）")
+    text = decode(path, data, legacy=suffix in (".csv", ".txt"))
+    return loader(path, text, columns)
+
+
+def _noqa(path: str, value, line: int | None) -> tuple[str, ...]:
+    values = value.replace("，", ",").split(",") if isinstance(value, str) else value
+    try:
+        return check_codes(values, "noqa")
+    except UsageError as exc:
+        raise InputError(path, str(exc), line) from None
+
+
+def _scene(path: str, value: str | None, line: int | None) -> str | None:
+    if value is not None and value not in SCENES:
+        raise InputError(path, f"未知的场景「{value}」（应为 {' / '.join(SCENES)}）", line)
+    return value
+
+
+# ---------------------------------------------------------------------------- YAML
+
+_TEMPLATE_KEYS = ("id", "scene", "customer", "reply", "noqa")
+
+
+def load_yaml(path: str, text: str, columns: Columns) -> list[Template]:
+    try:
+        root = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "无法解析"
+        raise InputError(path, f"YAML 格式错误：{problem}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"YAML 格式错误：{exc}") from None
+    if not isinstance(root, yaml.MappingNode) or not any(k.value == "templates" for k, _ in root.value):
+        raise NotATemplateSet(path, "不是话术集：顶层应有 templates 列表")
+    top = _mapping(path, root, ("templates", "placeholders"))
+    placeholders = frozenset(_yaml_strings(path, top["placeholders"])) if "placeholders" in top else frozenset()
+    items = top["templates"]
+    if not isinstance(items, yaml.SequenceNode) or not items.value:
+        raise InputError(path, "templates 应为非空列表", items.start_mark.line + 1)
+    templates: list[Template] = []
+    seen: dict[str, int] = {}
+    for node in items.value:
+        line = node.start_mark.line + 1
+        fields = _mapping(path, node, _TEMPLATE_KEYS)
+        reply = fields.get("reply")
+        if not isinstance(reply, yaml.ScalarNode) or not reply.value.strip():
+            raise InputError(path, "话术缺少 reply（回复内容）", line)
+        template_id = _yaml_scalar(path, fields.get("id"))
+        if template_id is not None:
+            if template_id in seen:
+                raise InputError(path, f"话术 id「{template_id}」重复（第 {seen[template_id]} 行已使用）", line)
+            seen[template_id] = line
+        raw = text[reply.start_mark.index : reply.end_mark.index]
+        templates.append(
+            Template(
+                path=path,
+                reply=reply.value,
+                line=reply.start_mark.line + 1,
+                column=reply.start_mark.column + 1,
+                id=template_id,
+                customer=_yaml_scalar(path, fields.get("customer")),
+                scene=_scene(path, _yaml_scalar(path, fields.get("scene")), line),
+                noqa=_noqa(path, _yaml_strings(path, fields["noqa"]), line) if "noqa" in fields else (),
+                placeholders=placeholders,
+                raw=None if raw == reply.value else raw,
+            )
+        )
+    return templates
+
+
+def _mapping(path: str, node: yaml.Node, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        raise InputError(path, "每条话术应为键值表（id / scene / customer / reply / noqa）", line)
+    fields: dict[str, yaml.Node] = {}
+    for key, value in node.value:
+        if key.value not in keys:
+            raise InputError(path, f"未知的键「{key.value}」（可用：{' / '.join(keys)}）", key.start_mark.line + 1)
+        fields[key.value] = value
+    return fields
+
+
+def _yaml_scalar(path: str, node: yaml.Node | None) -> str | None:
+    if node is None or node.tag == "tag:yaml.org,2002:null" or (
+        isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None
+    ):
+        return None
+    if not isinstance(node, yaml.ScalarNode):
+        raise InputError(path, "此处应为文字，而不是列表或表", node.start_mark.line + 1)
+    return node.value
+
+
+def _yaml_strings(path: str, node: yaml.Node) -> list[str]:
+    if isinstance(node, yaml.SequenceNode):
+        return [_yaml_scalar(path, item) or "" for item in node.value]
+    return [_yaml_scalar(path, node) or ""]
+
+
+# ---------------------------------------------------------------------------- plain text
+
+
+def load_txt(path: str, text: str, columns: Columns) -> list[Template]:
+    templates = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        reply = line.strip()
+        if reply:
+            indent = len(line) - len(line.lstrip())
+            templates.append(Template(path=path, reply=reply, line=number, column=indent + 1))
+    return templates
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+def _key(header: str) -> str:
+    return re.sub(r"\s+", "", header).lower()
+
+
+def _find_column(header: list[str], chosen: str | None, names: tuple[str, ...], path: str) -> int | None:
+    keys = [_key(h) for h in header]
+    if chosen is not None:
+        if _key(chosen) not in keys:
+            raise InputError(path, f"表头中没有「{chosen}」列（表头：{'、'.join(header)}）", 1)
+        return keys.index(_key(chosen))
+    for name in names:
+        if _key(name) in keys:
+            return keys.index(_key(name))
+    return None
+
+
+def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    lines = text.splitlines()
+    try:
+        header = next(reader)
+        where = {
+            field: _find_column(header, getattr(columns, field, None), HEADERS[field], path)
+            for field in ("reply", "customer", "id", "scene", "group")
+        }
+        if where["reply"] is None:
+            raise InputError(
+                path,
+                f"找不到回复内容列（表头：{'、'.join(header)}）；用 --reply-column 指定列名",
+                1,
+            )
+        templates: list[Template] = []
+        start = reader.line_num + 1
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            cell = lambda field: row[where[field]].strip() if where[field] is not None and where[field] < len(row) else None  # noqa: E731
+            reply = cell("reply")
+            if not reply:
+                raise InputError(path, "这一行没有回复内容", line)
+            scene = _scene(path, cell("scene") or None, line)
+            if scene is None and cell("group") in SCENES:
+                scene = cell("group")
+            raw_line = lines[line - 1] if line <= len(lines) else ""
+            offset = max(raw_line.find(reply[:8]), 0)
+            templates.append(
+                Template(
+                    path=path,
+                    reply=reply,
+                    line=line,
+                    column=offset + 1,
+                    id=cell("id") or None,
+                    customer=cell("customer") or None,
+                    scene=scene,
+                    raw=None if raw_line[offset : offset + len(reply)] == reply else raw_line[offset:],
+                )
+            )
+    except csv.Error as exc:
+        raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
+    except StopIteration:
+        raise InputError(path, "文件为空") from None
+    if not templates:
+        raise InputError(path, "只有表头，没有话术")
+    return templates
+
+
+# ---------------------------------------------------------------------------- Markdown
+#
+# The handbook's 话术 convention: a blockquote whose paragraphs open with **顾客**： or
+# **客服**：. Each 客服 paragraph is a reply; the 顾客 paragraph just before it is the message
+# it answers. Front matter ``kefu-scene`` sets the scene of a page; a comment right before a
+# blockquote, ``<!-- kefu: id=xxx scene=售后 noqa=KF204 -->``, sets id, scene or noqa.
+
+_LABEL = re.compile(r"\*\*(顾客|客服)\*\*[：:]\s*")
+_DIRECTIVE = re.compile(r"<!--\s*kefu:(.*?)-->")
+_QUOTE = re.compile(r"^(\s*>\s?)(.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def load_markdown(path: str, text: str, columns: Columns) -> list[Template]:
+    lines = text.splitlines()
+    page_scene, body = _front_matter(path, lines)
+    stem = Path(path).stem
+    templates: list[Template] = []
+    directive: dict[str, str] = {}
+    fence = None
+    i = body
+    while i < len(lines):
+        line = lines[i]
+        if fence:
+            fence = None if line.strip().startswith(fence) else fence
+            i += 1
+            continue
+        if m := _FENCE.match(line):
+            fence = m.group(1)
+        elif m := _DIRECTIVE.search(line):
+            directive = _directive(path, m.group(1), i + 1)
+        elif _QUOTE.match(line):
+            end = i
+            while end < len(lines) and _QUOTE.match(lines[end]):
+                end += 1
+            templates.extend(_quote_templates(path, lines, i, end, directive, page_scene, stem, len(templates)))
+            directive = {}
+            i = end
+            continue
+        elif line.strip():
+            directive = {}
+        i += 1
+    return templates
+
+
+def _front_matter(path: str, lines: list[str]) -> tuple[str | None, int]:
+    if not lines or lines[0].strip() != "---":
+        return None, 0
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+            except yaml.YAMLError as exc:
+                raise InputError(path, f"front matter 格式错误：{exc}", 1) from None
+            scene = meta.get("kefu-scene") if isinstance(meta, dict) else None
+            return _scene(path, scene, 1), end + 1
+    return None, 0
+
+
+def _directive(path: str, body: str, line: int) -> dict[str, str]:
+    values = {}
+    for item in body.split():
+        key, _, value = item.partition("=")
+        if key not in ("id", "scene", "noqa") or not value:
+            raise InputError(path, f"kefu 注释中无法识别「{item}」（可用：id= scene= noqa=）", line)
+        values[key] = value
+    return values
+
+
+def _quote_templates(path, lines, start, end, directive, page_scene, stem, count) -> list[Template]:
+    """Templates in the blockquote ``lines[start:end]``."""
+    paragraphs: list[tuple[int, list[str]]] = []  # (first line index, contents)
+    for index in range(start, end):
+        content = _QUOTE.match(lines[index]).group(2)
+        if not content.strip():
+            paragraphs.append((index + 1, []))
+        elif paragraphs and paragraphs[-1][1]:
+            paragraphs[-1][1].append(content)
+        else:
+            paragraphs.append((index, [content]))
+    scene = _scene(path, directive.get("scene"), start) or page_scene
+    noqa = _noqa(path, directive["noqa"], start) if "noqa" in directive else ()
+    templates: list[Template] = []
+    customer = None
+    for index, contents in paragraphs:
+        if not contents:
+            continue
+        label = _LABEL.match(contents[0])
+        if not label:
+            customer = None
+            continue
+        text = "\n".join([contents[0][label.end():], *contents[1:]]).strip()
+        if label.group(1) == "顾客":
+            customer = text
+            continue
+        number = count + len(templates) + 1
+        base = directive.get("id")
+        template_id = (base if not templates else f"{base}-{len(templates) + 1}") if base else f"{stem}-{number}"
+        prefix = _QUOTE.match(lines[index]).group(1)
+        first = lines[index][len(prefix) + label.end():]
+        column = len(prefix) + label.end() + 1 + (len(first) - len(first.lstrip()))
+        raw = "\n".join(lines[index : index + len(contents)])[column - 1 :]
+        templates.append(
+            Template(
+                path=path, reply=text, line=index + 1, column=column, id=template_id,
+                customer=customer, scene=scene, noqa=noqa, raw=None if raw == text else raw,
+            )
+        )
+        customer = None
+    return templates
+
+
+_LOADERS = {".yaml": load_yaml, ".yml": load_yaml, ".txt": load_txt, ".csv": load_csv, ".md": load_markdown}

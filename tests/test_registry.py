@@ -1,0 +1,67 @@
+"""The registry's examples are the rules' tests (like textlint-tester's valid/invalid lists)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kefu_lint.config import Settings
+from kefu_lint.engine import Linter, Template
+from kefu_lint.rules import CATEGORIES, RULES, SCENES, SEVERITIES, Example, Rule
+
+LINTER = Linter(Settings())
+
+
+def lint_example(example: Example) -> list:
+    templates = [Template(path="example.yaml", reply=s, id=f"sibling-{i}") for i, s in enumerate(example.siblings)]
+    templates.append(
+        Template(path="example.yaml", reply=example.reply, id="example", customer=example.customer,
+                 scene=example.scene, placeholders=frozenset(example.placeholders))
+    )
+    return [f for f in LINTER.lint(templates) if f.template == "example"]
+
+
+def cases(kind: str) -> list:
+    return [
+        pytest.param(rule, example, id=f"{rule.code}-{kind}{number}")
+        for rule in RULES
+        for number, example in enumerate(getattr(rule, kind), start=1)
+    ]
+
+
+@pytest.mark.parametrize("rule, example", cases("bad"))
+def test_bad_example_fires_its_rule(rule: Rule, example: Example) -> None:
+    assert rule.code in {f.rule.code for f in lint_example(example)}
+
+
+@pytest.mark.parametrize("rule, example", cases("good"))
+def test_good_example_is_clean(rule: Rule, example: Example) -> None:
+    # A good example is a house example: it passes every rule, not only its own.
+    assert [(f.rule.code, f.message) for f in lint_example(example)] == []
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_is_complete(rule: Rule) -> None:
+    assert re.fullmatch(r"KF[1-5]\d\d", rule.code)
+    assert rule.category in CATEGORIES and rule.severity in SEVERITIES
+    assert rule.bad and rule.good, "every rule documents itself with bad and good examples"
+    assert rule.message and rule.rationale and rule.source and rule.title
+    assert all(e.scene in (None, *SCENES) for e in rule.bad + rule.good)
+
+
+def test_codes_and_names_are_unique() -> None:
+    assert len({r.code for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_fixed_codes_exist() -> None:
+    expected = {
+        "KF101": "no-refusal", "KF102": "no-single-char", "KF103": "no-bare-negation",
+        "KF104": "no-arguing", "KF105": "duplicate-reply", "KF201": "polite-words",
+        "KF202": "modal-particle", "KF203": "longer-than-customer", "KF204": "emoji",
+        "KF205": "honorific", "KF301": "greeting", "KF302": "apology-first", "KF303": "farewell",
+        "KF401": "ad-law-absolute", "KF402": "review-inducement", "KF403": "off-platform",
+        "KF501": "placeholder", "KF502": "too-long",
+    }
+    assert {code: r.name for r in RULES if (code := r.code) in expected} == expected
