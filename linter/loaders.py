@@ -116,7 +116,8 @@ def load(path: str, data: bytes, columns: Columns = Columns(), suffix: str | Non
 
 
 def _noqa(path: str, value, line: int | None) -> tuple[str, ...]:
-    values = value.replace("，", ",").split(",") if isinstance(value, str) else value
+    values = [code for item in ([value] if isinstance(value, str) else value)
+              for code in item.replace("，", ",").split(",")]
     try:
         return check_codes(values, "noqa")
     except UsageError as exc:
@@ -246,7 +247,7 @@ def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     lines = text.splitlines()
     try:
         header = next(reader)

@@ -1,0 +1,70 @@
+"""Loaders: every format yields templates whose findings point at the offending text."""
+
+from __future__ import annotations
+
+from kefu_lint.config import Settings
+from kefu_lint.engine import Linter
+from kefu_lint.loaders import load
+
+LINTER = Linter(Settings(select=("KF101",)))
+
+
+def positions(name: str, text: str, encoding: str = "utf-8") -> list[tuple[int, int, str | None]]:
+    templates = load(name, text.encode(encoding))
+    return [(f.line, f.column, f.template) for f in LINTER.lint(templates)]
+
+
+def test_yaml_plain_quoted_and_block_scalars() -> None:
+    text = (
+        "templates:\n"
+        "  - id: plain\n"
+        "    reply: 亲，这个不行哦\n"
+        "  - id: quoted\n"
+        "    reply: \"亲，\\\"这个\\\"不行哦\"\n"
+        "  - id: block\n"
+        "    reply: |\n"
+        "      亲，您好呀\n"
+        "      这个不行哦\n"
+    )
+    assert positions("t.yaml", text) == [(3, 16, "plain"), (5, 21, "quoted"), (9, 9, "block")]
+
+
+def test_yaml_set_level_placeholders_and_noqa() -> None:
+    [template] = load("t.yaml", "placeholders: [订单号]\ntemplates:\n  - reply: 在\n    noqa: KF1, KF204\n".encode())
+    assert template.placeholders == frozenset({"订单号"}) and template.noqa == ("KF1", "KF204")
+    assert LINTER.lint([template]) == []
+
+
+def test_txt_lines_and_indentation() -> None:
+    assert positions("t.txt", "亲，您好呀\n\n  这个不行哦\n") == [(3, 5, None)]
+
+
+def test_csv_columns_positions_and_gbk() -> None:
+    text = "快捷编码,顾客问题,短语内容\nno,能退吗,\"亲，这个不行哦\"\n"
+    [template] = load("t.csv", text.encode("gbk"))
+    assert (template.id, template.customer, template.reply) == ("no", "能退吗", "亲，这个不行哦")
+    assert positions("t.csv", text) == [(2, 13, "no")]
+
+
+def test_markdown_convention() -> None:
+    text = (
+        "---\nkefu-scene: 售后\n---\n"
+        "# 售后话术\n\n"
+        "```markdown\n> **客服**：这个不行哦（代码块里的示例不检查）\n```\n\n"
+        "<!-- kefu: id=damaged noqa=KF204 -->\n"
+        "> **顾客**：杯子碎了\n"
+        ">\n"
+        "> **客服**：非常抱歉呢，\n"
+        "> 这个不行哦\n"
+        "\n"
+        "> **客服**：亲，这个不行哦\n"
+        "\n"
+        "> 普通引用：这个不行哦\n"
+    )
+    templates = load("aftersale.md", text.encode())
+    assert [(t.id, t.customer, t.scene, t.noqa) for t in templates] == [
+        ("damaged", "杯子碎了", "售后", ("KF204",)),
+        ("aftersale-2", None, "售后", ()),
+    ]
+    assert templates[0].reply == "非常抱歉呢，\n这个不行哦"
+    assert positions("aftersale.md", text) == [(14, 5, "damaged"), (16, 14, "aftersale-2")]
