@@ -11,6 +11,7 @@ A handful of check kinds do all the matching (see ``rules.py`` for the rules tha
 ``longer``       the reply must be longer than the customer's message
 ``scene``        required word groups in templates of one scene (optionally the first sentence)
 ``placeholder``  malformed or undeclared ``{placeholders}``; ``[...]`` only for emoticons
+``pattern``      regular expressions matched as they are (punctuation), hits inside ``allow`` dropped
 ``max_length``   a reply over the configured length
 ``duplicate``    the same reply under two templates of one set (checked per file)
 
@@ -51,6 +52,7 @@ class Template:
     noqa: tuple[str, ...] = ()  # codes or prefixes silenced for this template
     placeholders: frozenset[str] = frozenset()  # declared by the template's set
     raw: str | None = None
+    sheet: str | None = None  # the worksheet of an .xlsx file (``line`` is then the row)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """File line and column of character ``offset`` of the reply."""
@@ -88,6 +90,8 @@ class Finding:
     message: str
     template: str | None
     url: str
+    sheet: str | None = None
+    fix: tuple[str, str] | None = None  # (text at the finding's span, its safe replacement)
 
 
 @dataclass(slots=True)
@@ -200,6 +204,8 @@ class Linter:
         self.emoticon = re.compile(r"\[(?:" + "|".join(map(re.escape, names)) + r")\]")
         self._words: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
         self._required: dict[str, re.Pattern] = {}
+        self._patterns: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
+        self._fixes = {rule.code: [(re.compile(p), t) for p, t in rule.fix] for rule in self.rules}
         for rule in self.rules:
             if rule.check == "words":
                 words = rule.words + tuple(map(re.escape, settings.deny.get(rule.code, ())))
@@ -207,6 +213,11 @@ class Linter:
                 self._words[rule.code] = (
                     re.compile(_alternation(words)),
                     re.compile(_alternation(allow)) if allow else None,
+                )
+            elif rule.check == "pattern":
+                self._patterns[rule.code] = (
+                    re.compile(_alternation(rule.words)),
+                    re.compile(_alternation(rule.allow)) if rule.allow else None,
                 )
             elif rule.check == "requires":
                 self._required[rule.code] = re.compile(_alternation(rule.words))
@@ -226,6 +237,7 @@ class Linter:
             "scene": self._check_scene,
             "placeholder": self._check_placeholder,
             "max_length": self._check_max_length,
+            "pattern": self._check_pattern,
         }
 
     # -- driver
@@ -262,7 +274,16 @@ class Linter:
             message=rule.message.format(match=hit.match),
             template=template.id,
             url=self.settings.url(rule.code),
+            sheet=template.sheet,
+            fix=self._fix(rule, hit.match),
         )
+
+    def _fix(self, rule: Rule, text: str) -> tuple[str, str] | None:
+        """The rule's safe rewrite of a hit's text, if one of its ``fix`` entries matches it."""
+        for pattern, replacement in self._fixes[rule.code]:
+            if m := pattern.fullmatch(text):
+                return text, m.expand(replacement)
+        return None
 
     # -- check kinds
 
@@ -277,6 +298,14 @@ class Linter:
             if len(m.group()) <= SHORT_WORD and not on_word_boundary(text, start, end):
                 continue
             yield Hit(start, end, m.group())
+
+    def _check_pattern(self, rule: Rule, template: Template) -> Iterator[Hit]:
+        pattern, allow = self._patterns[rule.code]
+        text = template.reply
+        protected = [m.span() for m in allow.finditer(text)] if allow else ()
+        for m in pattern.finditer(text):
+            if not any(a <= m.start() and m.end() <= b for a, b in protected):
+                yield Hit(m.start(), m.end(), m.group())
 
     def _check_single_char(self, rule: Rule, template: Template) -> Iterator[Hit]:
         text = template.reply

@@ -24,6 +24,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "templates": ("模板规范", "话术模板本身的格式：占位符、长度、标点。"),
 }
 
+# CJK ideographs as a regular-expression character range (extension A, unified, compatibility).
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
 # The scenes a template can belong to (``scene:`` in a template set).
 SCENES = ("问候", "售前", "售中", "售后", "催付", "告别")
 
@@ -73,6 +76,9 @@ class Rule:
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scene: str | None = None  # the scene a scene rule applies to
     first_sentence: bool = False  # scene rule: look only at the first sentence
+    # Safe rewrites for ``--fix``: (regex that must match a hit's whole text, replacement
+    # template as in ``re.Match.expand``). A hit that no entry matches is reported, not fixed.
+    fix: tuple[tuple[str, str], ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -82,6 +88,10 @@ class Rule:
     def page(self) -> str:
         """Path of the rule's style-guide section, relative to the site root."""
         return f"style/{self.category}/#{self.anchor}"
+
+
+# Spans whose ASCII punctuation is not prose: placeholders, [emoticons], web addresses.
+_PROTECTED = (r"\{[^{}\n]*\}", r"\[[^\[\]\n]*\]", r"(?:https?://|www\.)[!-~]+")
 
 
 def _ex(reply: str, customer: str | None = None, scene: str | None = None, *siblings: str) -> Example:
@@ -320,6 +330,8 @@ RULES: tuple[Rule, ...] = (
         source="seeds/001 售前：开场白「亲，您好！很高兴为您服务」；seeds/003 标准回复均以「您」称呼顾客",
         handbook="mindset/communication.md",
         words=("你好", "你们", "你的", "你"),
+        # 你们 may mean the shop's staff as well as the customers: reported, left to the author.
+        fix=(("你好", "您好"), ("你的", "您的"), ("你", "您")),
         bad=(_ex("你好，请问有什么可以帮你的呢"), _ex("亲，你的包裹已经发出了哦[微笑]")),
         good=(
             _ex("您好，请问有什么可以帮您的呢[微笑]"),
@@ -530,6 +542,68 @@ RULES: tuple[Rule, ...] = (
         handbook="scripts/index.md",
         bad=(_ex("亲，" + "这款面料柔软透气，" * 34 + "欢迎选购哦[微笑]"),),
         good=(_ex("亲，这款面料柔软透气，欢迎选购哦[微笑]"),),
+    ),
+    Rule(
+        code="KF503",
+        name="fullwidth-punctuation",
+        title="中文用全角标点",
+        category="templates",
+        severity="warning",
+        check="pattern",
+        message="中文里用了半角标点「{match}」：改用全角标点",
+        rationale=(
+            "中文句子里夹着半角的 , . ? ! : ; 显得随手敷衍，在手机上还会和文字挤在一起。"
+            "两个汉字之间的半角标点、汉字后句末的 . ? ! 应改为全角（，。？！：；）；"
+            "数字（99.9）、网址、占位符和表情里的半角符号保持原样。kefu-lint --fix 可以自动改正。"
+        ),
+        source="kefu-lint 模板规范",
+        handbook="scripts/index.md",
+        words=(
+            f"(?<=[{CJK}])[,.?!:;](?=[{CJK}])",  # between two CJK characters
+            f"(?<=[{CJK}])[.?!](?=\\s|$|\\[)",  # sentence end: line end, reply end, emoticon
+        ),
+        allow=_PROTECTED,
+        fix=((",", "，"), (r"\.", "。"), (r"\?", "？"), ("!", "！"), (":", "："), (";", "；")),
+        bad=(
+            _ex("亲,这款今天就能发货哦[微笑]"),
+            _ex("请问您需要什么尺码呢?[微笑]"),
+            _ex("亲，收货地址:北京市朝阳区哦[微笑]"),
+            _ex("好的亲.我们马上为您安排发货哦[微笑]"),
+        ),
+        good=(
+            _ex("亲，这款今天就能发货哦[微笑]"),
+            _ex("亲，这款原价199.9元，现在只要99.9元哦[微笑]"),
+            _ex("亲，收到啦，谢谢您的支持呢:)"),
+            _ex("亲，活动详情请看 https://shop.example.com/?id=1 哦[微笑]"),
+        ),
+    ),
+    Rule(
+        code="KF504",
+        name="repeated-punctuation",
+        title="标点不连用",
+        category="templates",
+        severity="warning",
+        check="pattern",
+        message="标点「{match}」连用：一个就够了",
+        rationale=(
+            "「！！！」显得急躁，「？？？」像在质问，「。。。」像是不耐烦。"
+            "热情靠语气词和表情传达，而不是堆叠标点；连用的同一个标点改为一个。"
+            "kefu-lint --fix 可以自动改正。"
+        ),
+        source="seeds/000 客户接待沟通的基本原则：1. 态度热情（语气词和表情拉近距离，而不是标点）",
+        handbook="mindset/communication.md",
+        words=(r"([!！?？。，,])\1+",),
+        allow=_PROTECTED,
+        fix=((r"(.)\1+", r"\1"),),
+        bad=(
+            _ex("亲，真的非常抱歉呢！！！[微笑]"),
+            _ex("您好呀，请问在吗???"),
+            _ex("好的呢亲。。。马上为您处理哦[微笑]"),
+        ),
+        good=(
+            _ex("亲，真的非常抱歉呢！我们马上为您处理哦[微笑]"),
+            _ex("您好呀~~欢迎光临小店，请问有什么可以帮您的呢[微笑]"),
+        ),
     ),
 )
 
