@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Callable, Iterable, Iterator
 
 from .config import Settings
 from .rules import EMOTICONS, RULES, SEVERITIES, Rule
+from .segment import CJK, Segmenter
 
 # ---------------------------------------------------------------------------- data model
 
@@ -103,12 +102,10 @@ class Hit:
 
 # ---------------------------------------------------------------------------- text helpers
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
 _EMOTICON = re.compile(r"\[(?:" + "|".join(map(re.escape, EMOTICONS)) + r")\]")
 # What counts as content when comparing lengths: CJK, letters, digits (ASCII and full-width).
-_CONTENT = re.compile(f"[{_CJK}A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_CONTENT = re.compile(f"[{CJK}A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
@@ -122,62 +119,7 @@ def _first_line_end(text: str, start: int = 0) -> int:
     return len(text) if end < 0 else end
 
 
-class Segmenter:
-    """jieba, loaded on first use with the shared domain user dictionary."""
-
-    def __init__(self) -> None:
-        self._cut: Callable[..., list[str]] | None = None
-
-    def _load(self) -> Callable[..., list[str]]:
-        import logging
-
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        user_dict = resources.files("kefu_lint").joinpath("data/jieba_user_dict.txt")
-        with resources.as_file(user_dict) as path:
-            jieba.load_userdict(str(path))
-        self._cut = jieba.lcut
-        return self._cut
-
-    @property
-    def loaded(self) -> bool:
-        return self._cut is not None
-
-    def boundaries(self, text: str) -> frozenset[int]:
-        return _boundaries(self, text)
-
-    def tokens(self, text: str) -> list[str]:
-        cut = self._cut or self._load()
-        return cut(text, HMM=False)
-
-
-@lru_cache(maxsize=4096)
-def _boundaries(segmenter: Segmenter, text: str) -> frozenset[int]:
-    offsets = {0}
-    position = 0
-    for token in segmenter.tokens(text):
-        position += len(token)
-        offsets.add(position)
-    return frozenset(offsets)
-
-
 SEGMENTER = Segmenter()
-
-
-def _is_cjk(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and _CJK_CHAR.match(text, index) is not None
-
-
-def on_word_boundary(text: str, start: int, end: int) -> bool:
-    """True when ``text[start:end]`` starts and ends on word boundaries.
-
-    Only a CJK neighbour can glue a hit into a longer word, so jieba is asked only then.
-    """
-    if not _is_cjk(text, start - 1) and not _is_cjk(text, end):
-        return True
-    bounds = SEGMENTER.boundaries(text)
-    return start in bounds and end in bounds
 
 
 # ---------------------------------------------------------------------------- the linter
@@ -224,6 +166,13 @@ class Linter:
             elif rule.check == "emoji":
                 pattern = f"{self.emoticon.pattern}|[{_EMOJI}]|{_alternation(rule.words)}"
                 self._required[rule.code] = re.compile(pattern)
+        SEGMENTER.register(
+            word
+            for rule in self.rules
+            if rule.check == "opening" or rule.check == "words"
+            for word in rule.words + settings.deny.get(rule.code, ())
+            if len(word) <= SHORT_WORD or rule.check == "opening"
+        )
         self._any_word = (
             re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
         )
@@ -295,7 +244,7 @@ class Linter:
             start, end = m.span()
             if any(a <= start and end <= b for a, b in allowed):
                 continue
-            if len(m.group()) <= SHORT_WORD and not on_word_boundary(text, start, end):
+            if end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
                 continue
             yield Hit(start, end, m.group())
 
@@ -321,8 +270,7 @@ class Linter:
             if text.startswith(word, start):
                 end = start + len(word)
                 # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
-                window = text[start : start + 12]
-                if not _is_cjk(text, end) or len(word) in SEGMENTER.boundaries(window):
+                if SEGMENTER.on_boundary(text, start, end):
                     yield Hit(start, end, word)
                 return
 
