@@ -10,14 +10,16 @@ from __future__ import annotations
 import sys
 import textwrap
 from dataclasses import replace
+from itertools import groupby
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .config import UsageError, check_codes, find_config, load_settings
-from .engine import Linter, at_or_above
-from .loaders import Columns, InputError, NotATemplateSet, discover, load
+from .engine import Finding, Linter, Template, at_or_above
+from .fixes import fix_text
+from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, load
 from .reporters import FORMATS, SEVERITY_NAMES, Report
 from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES, Rule
 
@@ -64,14 +66,22 @@ def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
               help="配置文件（默认从当前目录向上查找 kefu-lint.toml 或 pyproject.toml）。")
 @click.option("--no-config", is_flag=True, help="不读取任何配置文件。")
 @click.option("--base-url", help="规则链接指向的手册地址（默认 http://127.0.0.1:8000/）。")
-@click.option("--reply-column", help="CSV：回复内容所在列的表头。")
-@click.option("--customer-column", help="CSV：顾客消息所在列的表头。")
-@click.option("--id-column", help="CSV：话术编号所在列的表头。")
-@click.option("--scene-column", help="CSV：场景所在列的表头。")
+@click.option("--reply-column", help="CSV / Excel：回复内容所在列的表头。")
+@click.option("--customer-column", help="CSV / Excel：顾客消息所在列的表头。")
+@click.option("--id-column", help="CSV / Excel：话术编号所在列的表头。")
+@click.option("--scene-column", help="CSV / Excel：场景所在列的表头。")
 @click.option("--stdin-filename", help="从标准输入（-）读取时报告用的文件名，其后缀决定格式（默认按 .txt）。")
+@click.option("--fix", "fix", is_flag=True,
+              help="就地改正可以安全修复的问题（KF205 你→您、KF503 半角标点、KF504 重复标点），再报告其余问题。"
+                   "文件其余部分逐字节不变；Excel（.xlsx）文件不修复。")
+@click.option("--diff", "diff", is_flag=True,
+              help="只显示 --fix 会做的修改（unified diff），不改文件；有修改时退出码为 1。")
 def check(paths, output_format, select, ignore, fail_on, max_length, config_path, no_config,
-          base_url, reply_column, customer_column, id_column, scene_column, stdin_filename) -> None:
-    """检查话术文件（.yaml .txt .csv .md）或目录；- 表示标准输入。"""
+          base_url, reply_column, customer_column, id_column, scene_column, stdin_filename,
+          fix, diff) -> None:
+    """检查话术文件（.yaml .txt .csv .md .xlsx）或目录；- 表示标准输入。"""
+    if fix and not diff and "-" in paths:
+        _fail("--fix 不能用于标准输入（- ）；可用 --diff 查看修改")
     try:
         settings = load_settings(None if no_config else config_path or find_config(Path.cwd()))
     except UsageError as exc:
@@ -84,14 +94,26 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
     linter = Linter(settings)
     columns = Columns(reply_column, customer_column, id_column, scene_column)
 
-    report = Report()
+    report = Report(settings=settings)
+    diffs: list[str] = []
+    fixes = fixed_files = 0
     for path, named in discover(list(paths), settings.exclude):
         try:
             if path == "-":
                 path = stdin_filename or "<stdin>"
-                templates = load(path, sys.stdin.buffer.read(), columns, Path(path).suffix or ".txt")
+                data, suffix = sys.stdin.buffer.read(), file_suffix(path, Path(path).suffix or ".txt")
             else:
-                templates = load(path, _read(path), columns)
+                data, suffix = _read(path), file_suffix(path)
+            if (fix or diff) and suffix != ".xlsx":
+                fixed = fix_text(path, data, columns, linter, suffix)
+                templates, findings = fixed.templates, fixed.findings
+                diffs.append(fixed.diff())
+                if fixed.changed and not diff:
+                    _write(path, fixed.data)
+                    fixes, fixed_files = fixes + fixed.fixes, fixed_files + 1
+            else:
+                templates = load(path, data, columns, suffix)
+                findings = _lint(linter, templates)
         except NotATemplateSet as exc:
             if named:
                 report.errors.append(str(exc))
@@ -99,16 +121,24 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
         except InputError as exc:
             report.errors.append(str(exc))
             continue
-        report.files += 1
-        report.templates += len(templates)
-        report.findings.extend(linter.lint(templates))
+        report.add(path, templates, findings)
 
     for error in report.errors:
         click.echo(f"kefu-lint: {error}", err=True)
+    if diff:
+        click.echo("".join(diffs), nl=False)
+        sys.exit(2 if report.errors else 1 if any(diffs) else 0)
+    if fixes:
+        click.echo(f"kefu-lint: 已修复 {fixed_files} 个文件中的 {fixes} 处问题。", err=True)
     click.echo(FORMATS[output_format](report), nl=False)
     if report.errors:
         sys.exit(2)
     sys.exit(1 if at_or_above(report.findings, settings.fail_on) else 0)
+
+
+def _lint(linter: Linter, templates: list[Template]) -> list[Finding]:
+    """Findings of one file; each worksheet of an Excel workbook is a template set of its own."""
+    return [f for _, sheet in groupby(templates, key=lambda t: t.sheet) for f in linter.lint(list(sheet))]
 
 
 def _read(path: str) -> bytes:
@@ -118,6 +148,13 @@ def _read(path: str) -> bytes:
         raise InputError(path, "文件不存在") from None
     except OSError as exc:
         raise InputError(path, f"无法读取（{exc.strerror}）") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise InputError(path, f"无法写入修复结果（{exc.strerror}）") from None
 
 
 def _fail(message: str) -> None:

@@ -1,4 +1,4 @@
-"""Loaders: template files (YAML, plain text, CSV, Markdown) in, ``Template`` lists out.
+"""Loaders: template files (YAML, plain text, CSV, Excel, Markdown) in, ``Template`` lists out.
 
 Every problem with an input raises ``InputError`` with the file and, where known, the line;
 the CLI prints it on one line and exits 2 after linting the other files.
@@ -6,6 +6,7 @@ the CLI prints it on one line and exits 2 after linting the other files.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import fnmatch
 import io
@@ -40,7 +41,7 @@ class NotATemplateSet(InputError):
 
 @dataclass(frozen=True)
 class Columns:
-    """Header names chosen on the command line for CSV columns (``None``: detect)."""
+    """Header names chosen on the command line for CSV and Excel columns (``None``: detect)."""
 
     reply: str | None = None
     customer: str | None = None
@@ -48,7 +49,7 @@ class Columns:
     scene: str | None = None
 
 
-# Header names recognised in CSV exports (compared case-insensitively, spaces removed).
+# Header names recognised in CSV and Excel exports (compared case-insensitively, spaces removed).
 HEADERS = {
     "reply": ("短语内容", "快捷短语", "回复内容", "回复", "话术内容", "话术", "内容", "答案",
               "reply", "content", "text", "answer", "message"),
@@ -58,7 +59,8 @@ HEADERS = {
     "group": ("分组", "分类", "group", "category"),  # a scene only when it names one
 }
 
-SUFFIXES = (".yaml", ".yml", ".txt", ".csv", ".md")
+SUFFIXES = (".yaml", ".yml", ".txt", ".csv", ".md", ".xlsx")
+LEGACY = (".csv", ".txt")  # formats Excel on Chinese Windows writes as GBK
 _SKIP_DIRS = {"node_modules", "site", "__pycache__", "venv"}
 
 
@@ -78,6 +80,7 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[tuple[str,
             if (
                 file.suffix.lower() in SUFFIXES
                 and file.is_file()
+                and not file.name.startswith("~$")  # Excel's lock file of an open workbook
                 and not any(p.startswith(".") or p in _SKIP_DIRS for p in parts)
                 and not any(fnmatch.fnmatch(file.as_posix(), pattern) for pattern in exclude)
             ):
@@ -85,20 +88,21 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[tuple[str,
     return found
 
 
-def decode(path: str, data: bytes, legacy: bool) -> str:
-    """Text of a file: UTF-8 (with or without BOM), or GB18030 for ``legacy`` formats
-    (Excel on Chinese Windows exports CSV and text as GBK)."""
+def decode(path: str, data: bytes, legacy: bool) -> tuple[str, str]:
+    """Text of a file and the codec that encodes it back to the same bytes: UTF-8 (with or
+    without BOM), or GB18030 for ``legacy`` formats (Excel on Chinese Windows exports CSV and
+    text as GBK)."""
     if not data.strip():
         raise InputError(path, "文件为空")
     if b"\0" in data:
         raise InputError(path, "是二进制文件，不是文本（支持 .yaml .txt .csv .md）")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         if legacy:
             try:
-                return data.decode("gb18030")
+                return data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:
                 pass
         expected = "UTF-8 或 GBK/GB18030" if legacy else "UTF-8"
@@ -107,12 +111,24 @@ def decode(path: str, data: bytes, legacy: bool) -> str:
 
 def load(path: str, data: bytes, columns: Columns = Columns(), suffix: str | None = None) -> list[Template]:
     """Templates of one file; the loader is chosen by ``suffix`` (default: the file's)."""
+    suffix = file_suffix(path, suffix)
+    if suffix == ".xlsx":
+        return load_xlsx(path, data, columns)
+    text, _ = decode(path, data, legacy=suffix in LEGACY)
+    return load_text(path, text, columns, suffix)
+
+
+def file_suffix(path: str, suffix: str | None = None) -> str:
+    """The format of a file: ``suffix`` (default: the file's), checked to be supported."""
     suffix = (suffix or Path(path).suffix).lower()
-    loader = _LOADERS.get(suffix)
-    if loader is None:
+    if suffix not in SUFFIXES:
         raise InputError(path, f"不支持的文件类型「{suffix or path}」（支持 {' '.join(SUFFIXES)}）")
-    text = decode(path, data, legacy=suffix in (".csv", ".txt"))
-    return loader(path, text, columns)
+    return suffix
+
+
+def load_text(path: str, text: str, columns: Columns, suffix: str) -> list[Template]:
+    """Templates of decoded text in a text format (not ``.xlsx``)."""
+    return _LOADERS[suffix](path, text, columns)
 
 
 def _noqa(path: str, value, line: int | None) -> tuple[str, ...]:
@@ -230,16 +246,48 @@ def _key(header: str) -> str:
     return re.sub(r"\s+", "", header).lower()
 
 
-def _find_column(header: list[str], chosen: str | None, names: tuple[str, ...], path: str) -> int | None:
+def _header(header: list[str], columns: Columns) -> dict[str, int | None] | None:
+    """Index of each field's column in a header row (CSV or Excel): the name given on the
+    command line or the first recognised one. ``None`` when the row is not a usable header:
+    no reply column, or a column named on the command line is missing."""
     keys = [_key(h) for h in header]
-    if chosen is not None:
-        if _key(chosen) not in keys:
-            raise InputError(path, f"表头中没有「{chosen}」列（表头：{'、'.join(header)}）", 1)
-        return keys.index(_key(chosen))
-    for name in names:
-        if _key(name) in keys:
-            return keys.index(_key(name))
-    return None
+    where: dict[str, int | None] = {}
+    for field, names in HEADERS.items():
+        chosen = getattr(columns, field, None)
+        found = [keys.index(_key(name)) for name in ((chosen,) if chosen else names) if _key(name) in keys]
+        if chosen and not found:
+            return None
+        where[field] = found[0] if found else None
+    return where if where["reply"] is not None else None
+
+
+def _not_a_header(path: str, header: list[str], columns: Columns, line: int) -> InputError:
+    """The error for a header row that ``_header`` rejects."""
+    shown = "、".join(h for h in header if h)
+    keys = {_key(h) for h in header}
+    for chosen in (columns.reply, columns.customer, columns.id, columns.scene):
+        if chosen and _key(chosen) not in keys:
+            return InputError(path, f"表头中没有「{chosen}」列（表头：{shown}）", line)
+    return InputError(path, f"找不到回复内容列（表头：{shown}）；用 --reply-column 指定列名", line)
+
+
+def _row(path: str, row: list[str], where: dict[str, int | None], line: int) -> Template | None:
+    """The template of one data row (CSV or Excel); ``None`` for an empty row."""
+    if not any(cell.strip() for cell in row):
+        return None
+
+    def cell(field: str) -> str | None:
+        index = where[field]
+        return row[index].strip() if index is not None and index < len(row) else None
+
+    reply = cell("reply")
+    if not reply:
+        raise InputError(path, "这一行没有回复内容", line)
+    scene = _scene(path, cell("scene") or None, line)
+    if scene is None and cell("group") in SCENES:
+        scene = cell("group")
+    return Template(path=path, reply=reply, line=line, id=cell("id") or None,
+                    customer=cell("customer") or None, scene=scene)
 
 
 def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
@@ -251,43 +299,22 @@ def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
     lines = text.splitlines()
     try:
         header = next(reader)
-        where = {
-            field: _find_column(header, getattr(columns, field, None), HEADERS[field], path)
-            for field in ("reply", "customer", "id", "scene", "group")
-        }
-        if where["reply"] is None:
-            raise InputError(
-                path,
-                f"找不到回复内容列（表头：{'、'.join(header)}）；用 --reply-column 指定列名",
-                1,
-            )
+        where = _header(header, columns)
+        if where is None:
+            raise _not_a_header(path, header, columns, 1)
         templates: list[Template] = []
         start = reader.line_num + 1
         for row in reader:
             line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
+            template = _row(path, row, where, line)
+            if template is None:
                 continue
-            cell = lambda field: row[where[field]].strip() if where[field] is not None and where[field] < len(row) else None  # noqa: E731
-            reply = cell("reply")
-            if not reply:
-                raise InputError(path, "这一行没有回复内容", line)
-            scene = _scene(path, cell("scene") or None, line)
-            if scene is None and cell("group") in SCENES:
-                scene = cell("group")
+            reply = template.reply
             raw_line = lines[line - 1] if line <= len(lines) else ""
             offset = max(raw_line.find(reply[:8]), 0)
-            templates.append(
-                Template(
-                    path=path,
-                    reply=reply,
-                    line=line,
-                    column=offset + 1,
-                    id=cell("id") or None,
-                    customer=cell("customer") or None,
-                    scene=scene,
-                    raw=None if raw_line[offset : offset + len(reply)] == reply else raw_line[offset:],
-                )
-            )
+            template.column = offset + 1
+            template.raw = None if raw_line[offset : offset + len(reply)] == reply else raw_line[offset:]
+            templates.append(template)
     except csv.Error as exc:
         raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
     except StopIteration:
@@ -295,6 +322,70 @@ def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
     if not templates:
         raise InputError(path, "只有表头，没有话术")
     return templates
+
+
+# ---------------------------------------------------------------------------- Excel
+#
+# Quick-reply tools export .xlsx workbooks with the same columns as their CSV exports. Each
+# worksheet with a recognisable header (in its first rows) is a template set; the others
+# (notes, instructions) are skipped. A template's ``path`` is the workbook, ``sheet`` the
+# worksheet, ``line`` the row and ``column`` the character in the reply cell.
+
+_HEADER_ROWS = 10  # how far down a worksheet its header row is looked for
+
+
+def load_xlsx(path: str, data: bytes, columns: Columns) -> list[Template]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises zip, XML, key and value errors for broken files
+        raise InputError(path, "无法读取 Excel 文件：不是有效的 .xlsx 工作簿") from None
+    try:
+        return _workbook_templates(path, book, columns)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged part of the workbook, found while reading rows
+        raise InputError(path, f"无法读取 Excel 文件：工作簿已损坏（{type(exc).__name__}）") from None
+    finally:
+        book.close()
+
+
+def _workbook_templates(path: str, book, columns: Columns) -> list[Template]:
+    templates: list[Template] = []
+    rejected: InputError | None = None  # why the first sheet with content has no header
+    headers = 0
+    for sheet in book.worksheets:
+        sheet.reset_dimensions()  # exporters often write a wrong <dimension>
+        where = None
+        label = f"{path}[{sheet.title}]"
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            row = [_cell_text(value) for value in values]
+            if where is None:
+                if number > _HEADER_ROWS:
+                    break
+                if any(row):
+                    where = _header(row, columns)
+                    rejected = rejected or (_not_a_header(label, row, columns, number) if where is None else None)
+                continue
+            template = _row(label, row, where, number)
+            if template is not None:
+                template.path, template.sheet = path, sheet.title
+                templates.append(template)
+        headers += where is not None
+    if not headers:
+        raise rejected or InputError(path, "工作簿里没有内容")
+    if not templates:
+        raise InputError(path, "只有表头，没有话术")
+    return templates
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a code typed as a number: 1001, not 1001.0
+    return str(value)
 
 
 # ---------------------------------------------------------------------------- Markdown

@@ -1,0 +1,81 @@
+"""Safe fixes: what ``--fix`` writes and ``--diff`` shows.
+
+A rule declares its safe rewrites as data (``Rule.fix``) and the engine attaches the rewrite
+to each finding it applies to (``Finding.fix``). Here the rewrites are applied to the file's
+own text, in place: only the characters of each finding's span change, so YAML comments and
+key order, CSV quoting, Markdown markup, line endings and the encoding (UTF-8 with or without
+BOM, GBK) stay byte for byte as they were. A rewrite whose span does not hold exactly the
+finding's text (an escape sequence, a reply folded over lines) is left alone.
+
+Fixing runs in rounds until nothing is left to fix (``!!!`` between two CJK characters first
+becomes ``!``, then ``！``), so a second ``--fix`` changes nothing. Excel workbooks are not
+fixed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .engine import Finding, Linter, Template
+from .loaders import LEGACY, Columns, InputError, decode, load_text
+
+
+@dataclass
+class Fixed:
+    """A file after fixing: its text before and after, and what is still to report."""
+
+    path: str
+    before: str
+    after: str
+    data: bytes  # ``after`` in the file's own encoding
+    fixes: int  # rewrites applied
+    templates: list[Template]  # of the fixed text
+    findings: list[Finding]  # that remain in the fixed text
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+    def diff(self) -> str:
+        """A unified diff from the file to its fixed text (empty when nothing changes)."""
+        lines = difflib.unified_diff(
+            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+            fromfile=self.path, tofile=self.path,
+        )
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                       for line in lines)
+
+
+def fix_text(path: str, data: bytes, columns: Columns, linter: Linter, suffix: str) -> Fixed:
+    """Apply every safe fix to a text-format file (``suffix`` is its format, not ``.xlsx``)."""
+    text, codec = decode(path, data, legacy=suffix in LEGACY)
+    if text.encode(codec) != data:
+        raise InputError(path, f"无法按原编码（{codec}）原样写回，没有修复")
+    before, fixes = text, 0
+    while True:  # each round removes ASCII punctuation, a repeated mark or a 你: it ends
+        templates = load_text(path, text, columns, suffix)
+        findings = linter.lint(templates)
+        edits = _edits(text, findings)
+        if not edits:
+            return Fixed(path, before, text, text.encode(codec), fixes, templates, findings)
+        for start, end, replacement in reversed(edits):
+            text = text[:start] + replacement + text[end:]
+        fixes += len(edits)
+
+
+def _edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
+    """Non-overlapping ``(start, end, replacement)`` edits of ``text``, in order."""
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1 if line <= len(starts) else len(text) + 1
+
+    edits: list[tuple[int, int, str]] = []
+    for f in sorted((f for f in findings if f.fix), key=lambda f: (f.line, f.column)):
+        old, new = f.fix
+        start, end = offset(f.line, f.column), offset(f.end_line, f.end_column)
+        if text[start:end] != old or (edits and start < edits[-1][1]):
+            continue
+        edits.append((start, end, new))
+    return edits
