@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .segment import CJK
+
 SEVERITIES = ("error", "warning", "info")
 
 # Category slug -> (Chinese title, one-line description). The slug is the style-guide page.
@@ -23,9 +25,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "compliance": ("合规", "平台规则与《广告法》：绝对化用语、好评返现、引导站外交易。"),
     "templates": ("模板规范", "话术模板本身的格式：占位符、长度、标点。"),
 }
-
-# CJK ideographs as a regular-expression character range (extension A, unified, compatibility).
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 # The scenes a template can belong to (``scene:`` in a template set).
 SCENES = ("问候", "售前", "售中", "售后", "催付", "告别")
