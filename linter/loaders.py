@@ -291,11 +291,13 @@ def _row(path: str, row: list[str], where: dict[str, int | None], line: int) -> 
 
 
 def load_csv(path: str, text: str, columns: Columns) -> list[Template]:
+    # Only the delimiter is sniffed: the Sniffer guesses doublequote=False on many Excel
+    # exports, and then "" inside a quoted cell cuts the reply short.
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter, strict=True)
     lines = text.splitlines()
     try:
         header = next(reader)
