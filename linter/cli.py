@@ -8,7 +8,6 @@ above ``fail-on``, 2 usage or input errors (reported in one line each, never a t
 from __future__ import annotations
 
 import sys
-import textwrap
 from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
@@ -18,10 +17,11 @@ import click
 from . import __version__
 from .config import UsageError, check_codes, find_config, load_settings
 from .engine import Finding, Linter, Template, at_or_above
+from .explain import as_text as explain
 from .fixes import fix_text
 from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, load
 from .reporters import FORMATS, SEVERITY_NAMES, Report
-from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES, Rule
+from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES
 
 
 class _DefaultToCheck(click.Group):
@@ -182,32 +182,6 @@ def show_rule(code: str, base_url: str | None) -> None:
     if base_url:
         settings = replace(settings, base_url=base_url)
     click.echo(explain(rule, settings.url(rule.code)))
-
-
-def explain(rule: Rule, url: str) -> str:
-    """``kefu-lint rule CODE``: the rule's own text, like ``ruff rule``."""
-
-    def example(e) -> str:
-        context = f"（顾客：{e.customer}）" if e.customer else ""
-        scene = f"［{e.scene}］" if e.scene else ""
-        return f"  {scene}{e.reply}{context}"
-
-    return "\n".join([
-        f"{rule.code} {rule.name}：{rule.title}",
-        f"类别：{CATEGORIES[rule.category][0]}    默认级别：{SEVERITY_NAMES[rule.severity]}",
-        "",
-        "为什么",
-        textwrap.indent(rule.rationale, "  "),
-        "",
-        "反例（会报告）",
-        *map(example, rule.bad),
-        "",
-        "正例",
-        *map(example, rule.good),
-        "",
-        f"出处：{rule.source}",
-        f"手册：{url}",
-    ])
 
 
 if __name__ == "__main__":  # pragma: no cover

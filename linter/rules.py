@@ -113,7 +113,7 @@ RULES: tuple[Rule, ...] = (
             "告诉顾客我们能做什么。"
         ),
         source="seeds/000 客服不能碰的高压线：a. 不要说不行、不可以，带「不」字；d. 不要直接拒绝客户",
-        handbook="mindset/redlines.md",
+        handbook="mindset/red-lines.md",
         words=(
             "不行", "不可以", "没办法", "做不到", "办不到", "无法", "不支持", "不接受",
             "不包邮", "不议价", "不讲价", "概不退换", "不退不换",
@@ -149,7 +149,7 @@ RULES: tuple[Rule, ...] = (
             "高压线要求每句回复都是完整的一句话，带上称呼、礼貌用语和语气词。"
         ),
         source="seeds/000 客服不能碰的高压线：b. 不要只说一个字",
-        handbook="mindset/redlines.md",
+        handbook="mindset/red-lines.md",
         bad=(_ex("嗯"), _ex("好！"), _ex("在"), _ex("有~"), _ex("哦[微笑]")),
         good=(
             _ex("亲，在的呢，请问有什么可以帮您的吗[微笑]"),
@@ -170,7 +170,7 @@ RULES: tuple[Rule, ...] = (
             "先回应顾客的关心，再说明实际情况。"
         ),
         source="seeds/000 客户接待沟通的基本原则：2. 不直接否定客户；b. 以肯定的方式，表达否定的意义",
-        handbook="mindset/communication.md",
+        handbook="mindset/red-lines.md#no-contradiction",
         words=("不", "没", "没有", "不是", "不会吧"),
         bad=(
             _ex("不，这款没有红色的哦"),
@@ -197,7 +197,7 @@ RULES: tuple[Rule, ...] = (
             "只会把小问题变成差评和纠纷。站在顾客一边，主动把事情接过来。"
         ),
         source="seeds/000 客户接待沟通的基本原则：a. 任何与客户的争执、对骂都是禁止的；seeds/001 售后：先致歉、不推诿",
-        handbook="mindset/communication.md",
+        handbook="mindset/red-lines.md#no-contradiction",
         words=(
             "你自己", "看清楚", "我已经说过", "已经说过了", "说了多少遍", "听不懂", "爱买不买",
             "不关我们的事", "不关我的事", "不归我们管", "不归我管", "去找快递", "找快递公司",
@@ -229,7 +229,7 @@ RULES: tuple[Rule, ...] = (
             "同一套话术里，不同场景的回复应各有针对性，不要复制粘贴。"
         ),
         source="seeds/000 客服不能碰的高压线：c. 不要频繁使用快捷回复",
-        handbook="mindset/redlines.md",
+        handbook="mindset/red-lines.md",
         bad=(
             _ex("亲，在的呢，请问有什么可以帮您的吗[微笑]", None, None,
                 "亲，在的呢，请问有什么可以帮您的吗[微笑]"),
@@ -250,7 +250,7 @@ RULES: tuple[Rule, ...] = (
         message="回复里没有礼貌用语：加上「请」「谢谢」「您」「亲」等",
         rationale="态度热情体现在用词上：多用请、谢谢、受累等礼貌用语，称呼顾客为「您」或「亲」。",
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情；b. 多用请、谢谢、受累等礼貌用语",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md#habits",
         words=("请", "谢谢", "感谢", "受累", "麻烦", "您", "亲", "辛苦", "抱歉", "对不起", "不好意思"),
         bad=(_ex("已经发货了哦，明天就到呢[微笑]"), _ex("这款有现货呢，今天下单今天发哦")),
         good=(_ex("亲，已经发货了哦，明天就能到呢[微笑]"), _ex("谢谢您的耐心等待呢[微笑]")),
@@ -265,7 +265,7 @@ RULES: tuple[Rule, ...] = (
         message="回复里没有语气词：加上「呢」「哦」「呀」「~」等，让语气更柔和",
         rationale="文字没有表情和声调，语气词能拉近与顾客的距离，让同样的内容听起来更亲切。",
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情；a. 多用语气词，拉近与客户之间的关系",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md#habits",
         words=("呢", "哦", "噢", "呀", "啦", "哈", "呦", "哟", "嘛", "吧", "哒", "~", "～"),
         bad=(_ex("亲，已经为您发货，单号稍后发您[微笑]"), _ex("您好，请问有什么可以帮您？")),
         good=(_ex("亲，已经为您发货啦，单号稍后发您哦[微笑]"), _ex("您好呀，请问有什么可以帮您~[微笑]")),
@@ -284,7 +284,7 @@ RULES: tuple[Rule, ...] = (
             "只数汉字、字母和数字，不数空格、标点和表情。"
         ),
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情；c. 回复的内容要比客户多",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md#habits",
         bad=(
             _ex("亲，有的哦[微笑]", "这款连衣裙有没有M码的现货？"),
             _ex("有的呢亲", "有现货吗今天能发吗"),
@@ -307,7 +307,7 @@ RULES: tuple[Rule, ...] = (
             "合理使用旺旺表情能弥补这一点，告别时尤其如此。"
         ),
         source="seeds/000 客户接待沟通的基本原则：d. 多用表情；seeds/003 礼貌告别：合理使用旺旺表情",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md#habits",
         # Kaomoji patterns; the engine also accepts Unicode emoji and [EMOTICONS].
         words=(r"/:[^\s，。！？]{1,6}", r"\^_\^", r"\^\^", r"\(\*?\^[▽ω_]?\^\*?\)", r"[:：]\)"),
         bad=(_ex("亲，已经为您备注好了哦，请放心呢"),),
@@ -327,7 +327,7 @@ RULES: tuple[Rule, ...] = (
         message="称呼顾客请用「您」，不要用「{match}」",
         rationale="「您」是对顾客的尊称，「你」显得随意甚至冒犯。话术里称呼顾客一律用「您」或「亲」。",
         source="seeds/001 售前：开场白「亲，您好！很高兴为您服务」；seeds/003 标准回复均以「您」称呼顾客",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md",
         words=("你好", "你们", "你的", "你"),
         # 你们 may mean the shop's staff as well as the customers: reported, left to the author.
         fix=(("你好", "您好"), ("你的", "您的"), ("你", "您")),
@@ -356,7 +356,7 @@ RULES: tuple[Rule, ...] = (
             "并主动询问顾客需要什么帮助。"
         ),
         source="seeds/003 售前接待八步：进门问好；seeds/001 开场白需热情友好",
-        handbook="workflows/presales.md",
+        handbook="workflows/presale.md#step-1",
         bad=(_ex("欢迎光临小店呀[微笑]", None, "问候"), _ex("有什么需要吗", None, "问候")),
         good=(
             _ex("亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]", None, "问候"),
@@ -379,7 +379,7 @@ RULES: tuple[Rule, ...] = (
             "再了解问题、给出方案。"
         ),
         source="seeds/001 售后处理四步：1. 快速响应，先致歉",
-        handbook="workflows/aftersales.md",
+        handbook="workflows/aftersale.md#step-1",
         bad=(
             _ex("亲，请提供一下订单号和照片哦，我们帮您处理呢[微笑]", None, "售后"),
             _ex("收到您的反馈了呢。非常抱歉给您带来不好的体验[微笑]", None, "售后"),
@@ -400,7 +400,7 @@ RULES: tuple[Rule, ...] = (
         message="告别话术没有{match}：礼貌告别要感谢顾客、送上祝福",
         rationale="礼貌告别是售前接待八步的最后一步：感谢顾客的光临，送上祝福，配上可爱的告别表情。",
         source="seeds/003 售前接待八步：礼貌告别",
-        handbook="workflows/presales.md",
+        handbook="workflows/presale.md#step-8",
         bad=(_ex("亲，还有其他问题随时找我哦[微笑]", None, "告别"),),
         good=(_ex("感谢亲的光临，祝您生活愉快，欢迎下次再来哦[挥手]", None, "告别"),),
     ),
@@ -420,7 +420,7 @@ RULES: tuple[Rule, ...] = (
             "这类说明事实的用法、面料成分「100%棉」）不算违规。"
         ),
         source="《广告法》第九条；市场监管总局《广告绝对化用语执法指南》（2023）",
-        handbook="rules/compliance.md",
+        handbook="rules/compliance.md#absolute-terms",
         words=(
             "最好", "最佳", "最低价", "全网最低", "历史最低", "最便宜", "最优惠", "最优", "最高级",
             "最先进", "最强", "全网第一", "销量第一", "行业第一", "排名第一", "第一品牌",
@@ -458,7 +458,7 @@ RULES: tuple[Rule, ...] = (
             "正面评价引导的做法是提醒顾客对商品、服务、物流给 5 分评价，不满意时第一时间联系客服。"
         ),
         source="淘宝平台评价规则；seeds/003 正面评价引导",
-        handbook="rules/compliance.md",
+        handbook="rules/compliance.md#review-inducement",
         words=(
             "(?:好评|五星|5星|晒图|带图|追评|评价)[^。！？!?\\n]{0,8}?(?:返现|返|红包|有礼|送|奖励)",
             "返现",
@@ -485,7 +485,7 @@ RULES: tuple[Rule, ...] = (
             "所有沟通和付款都应在平台内完成。"
         ),
         source="淘宝平台规则：禁止引导买家站外交易",
-        handbook="rules/compliance.md",
+        handbook="rules/compliance.md#off-platform",
         words=(
             "加(?:我|个)?(?:微信|薇信|V信|v信|(?i:vx|wx|qq))", "微信号", "(?i:vx|qq)(?:号|群)?",
             "私下(?:转账|交易|联系)", "支付宝转账", "转账给我", "不走平台", "线下交易",
@@ -514,7 +514,7 @@ RULES: tuple[Rule, ...] = (
             "方括号只留给旺旺表情。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md",
+        handbook="scripts/index.md#convention",
         bad=(
             _ex("亲，您的订单{订单号已经发货了哦[微笑]"),
             _ex("亲，[产品名称]已经为您预留了呢[微笑]"),
@@ -538,7 +538,7 @@ RULES: tuple[Rule, ...] = (
             "超过上限（默认 300 字，可用配置 max-length 调整）的回复应拆分或精简。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md",
+        handbook="scripts/index.md#convention",
         bad=(_ex("亲，" + "这款面料柔软透气，" * 34 + "欢迎选购哦[微笑]"),),
         good=(_ex("亲，这款面料柔软透气，欢迎选购哦[微笑]"),),
     ),
@@ -556,7 +556,7 @@ RULES: tuple[Rule, ...] = (
             "数字（99.9）、网址、占位符和表情里的半角符号保持原样。kefu-lint --fix 可以自动改正。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md",
+        handbook="scripts/index.md#convention",
         words=(
             f"(?<=[{CJK}])[,.?!:;](?=[{CJK}])",  # between two CJK characters
             f"(?<=[{CJK}])[.?!](?=\\s|$|\\[)",  # sentence end: line end, reply end, emoticon
@@ -590,7 +590,7 @@ RULES: tuple[Rule, ...] = (
             "kefu-lint --fix 可以自动改正。"
         ),
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情（语气词和表情拉近距离，而不是标点）",
-        handbook="mindset/communication.md",
+        handbook="mindset/warm-communication.md#habits",
         words=(r"([!！?？。，,])\1+",),
         allow=_PROTECTED,
         fix=((r"(.)\1+", r"\1"),),
