@@ -31,22 +31,13 @@ templates:
   - id: numbers
     reply: 亲，原价199.9元，详情见 https://shop.example.com/?a=1,b=2 哦[微笑]
 """
-YAML_AFTER = """\
-# 售后话术（注释保留）
-placeholders: [订单号]
-templates:
-  - reply: 您好，请问有什么可以帮您的呢！   # 行尾注释
-    id: greet        # reply before id: key order kept
-  - id: parcel
-    customer: 你的快递到了吗?
-    reply: "亲，您的订单{订单号}已经发货了哦，明天就到[微笑]"
-  - id: staff
-    reply: |
-      亲，你们店的客服都很耐心呢。
-      谢谢您哦~[微笑]
-  - id: numbers
-    reply: 亲，原价199.9元，详情见 https://shop.example.com/?a=1,b=2 哦[微笑]
-"""
+# Only the replies' fixable characters change: comments, key order, quotes, the customer line,
+# 你们 and the URL's comma stay.
+YAML_AFTER = (
+    YAML_BEFORE.replace("reply: 你好,请问有什么可以帮你的呢!!!", "reply: 您好，请问有什么可以帮您的呢！")
+    .replace("亲，你的订单{订单号}已经发货了哦,明天", "亲，您的订单{订单号}已经发货了哦，明天")
+    .replace("耐心呢。。。\n      谢谢你哦", "耐心呢。\n      谢谢您哦")
+)
 CSV_BEFORE = (
     "分组,快捷编码,短语内容\n"
     '问候,hi,"你好,请问有什么可以帮你的呢???"\n'
