@@ -71,11 +71,17 @@ def _edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
     def offset(line: int, column: int) -> int:
         return starts[line - 1] + column - 1 if line <= len(starts) else len(text) + 1
 
+    def span(f: Finding) -> tuple[int, int]:
+        return offset(f.line, f.column), offset(f.end_line, f.end_column)
+
+    # A word another rule reports stays as it is: fixing 你自己 (KF104) to 您自己 would hide it.
+    reported = [span(f) for f in findings if f.fix is None and f.rule.check == "words"]
     edits: list[tuple[int, int, str]] = []
     for f in sorted((f for f in findings if f.fix), key=lambda f: (f.line, f.column)):
         old, new = f.fix
-        start, end = offset(f.line, f.column), offset(f.end_line, f.end_column)
-        if text[start:end] != old or (edits and start < edits[-1][1]):
+        start, end = span(f)
+        if (text[start:end] != old or (edits and start < edits[-1][1])
+                or any(a < end and start < b for a, b in reported)):
             continue
         edits.append((start, end, new))
     return edits

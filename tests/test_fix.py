@@ -173,6 +173,12 @@ def test_fix_leaves_numbers_urls_placeholders_emoticons_and_nimen_alone(reply: s
     assert fixed(reply + "\n") == reply + "\n"
 
 
+def test_words_other_rules_report_are_not_rewritten() -> None:
+    result = fix_text("t.txt", "你自己没选尺码,你的问题哦\n".encode(), Columns(), Linter(Settings()), ".txt")
+    assert result.after == "你自己没选尺码，你的问题哦\n"
+    assert [f.rule.code for f in result.findings if f.rule.code in ("KF104", "KF205")] == ["KF104", "KF205"] * 2
+
+
 def test_yaml_escapes_are_left_alone() -> None:
     text = 'templates:\n  - reply: "\\u4f60好,亲"\n'
     assert fixed(text, ".yaml") == text
