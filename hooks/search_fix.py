@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -36,6 +37,20 @@ PATCHES = (
     # n[a]&&a<t.length-1&&(i[s++]=a)  ->  a<t.length
     (re.compile(r"(\w+\[(\w+)\]&&\2<\w+\.length)-1(&&\(\w+\[\w+\+\+\]=\2\))"), r"\1\3"),
 )
+
+
+def theme_dir() -> Path:
+    """Material's theme directory, where the worker ships."""
+    import material
+
+    return Path(material.__file__).parent / "templates"
+
+
+def pristine_worker() -> Path:
+    """The search worker as Material ships it (the tests compare the built site with it)."""
+    [worker] = [path for path in theme_dir().glob("assets/javascripts/workers/search.*.min.js")
+                if WORKER.fullmatch(path.relative_to(theme_dir()).as_posix())]
+    return worker
 
 
 def enabled() -> bool:
