@@ -173,10 +173,17 @@ class Linter:
             for word in rule.words + settings.deny.get(rule.code, ())
             if len(word) <= SHORT_WORD or rule.check == "opening"
         )
+        self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
+        # KF201-style requirements of literal words: single characters as a set, the rest by `in`.
+        self._literal: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+            rule.code: (frozenset(w for w in rule.words if len(w) == 1), tuple(w for w in rule.words if len(w) > 1))
+            for rule in self.rules
+            if rule.check == "requires" and all(re.escape(w) == w for w in rule.words)
+        }
         self._any_word = (
             re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
         )
-        self._checks: dict[str, Callable[[Rule, Template], Iterable[Hit]]] = {
+        self._checks: dict[str, Callable[[Rule, Template], list[Hit]]] = {
             "words": self._check_words,
             "single_char": self._check_single_char,
             "opening": self._check_opening,
@@ -191,18 +198,35 @@ class Linter:
 
     # -- driver
 
+    def _plan(self, scene: str | None, customer: bool) -> tuple[list, list]:
+        """(word-list rules, other rules) that apply to templates of this scene, as
+        (rule, check) pairs: scene rules for other scenes and KF203 without a customer
+        message are left out up front instead of being asked 100,000 times."""
+        words, others = [], []
+        for rule in self.rules:
+            if rule.check == "duplicate" or (rule.check == "scene" and rule.scene != scene):
+                continue
+            if rule.check == "longer" and not customer:
+                continue
+            (words if rule.check == "words" else others).append((rule, self._checks[rule.check]))
+        return words, others
+
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one template set (one file), sorted by position."""
         findings: list[Finding] = []
-        per_template = [rule for rule in self.rules if rule.check != "duplicate"]
+        plans: dict[tuple[str | None, bool], tuple[list, list]] = {}
+        any_word = self._any_word.search if self._any_word is not None else None
         for template in templates:
+            key = (template.scene, template.customer is not None)
+            if (plan := plans.get(key)) is None:
+                plan = plans[key] = self._plan(*key)
+            word_rules, other_rules = plan
             # One pass tells whether any word-list rule can fire on this reply at all.
-            words = self._any_word is not None and self._any_word.search(template.reply) is not None
-            for rule in per_template:
-                if rule.code.startswith(template.noqa) or rule.check == "words" and not words:
-                    continue
-                for hit in self._checks[rule.check](rule, template):
-                    findings.append(self._finding(rule, template, hit))
+            checks = other_rules + word_rules if any_word and any_word(template.reply) else other_rules
+            for rule, check in checks:
+                hits = check(rule, template)
+                if hits and not (template.noqa and rule.code.startswith(template.noqa)):
+                    findings.extend(self._finding(rule, template, hit) for hit in hits)
         for rule in self.rules:
             if rule.check == "duplicate":
                 findings.extend(self._check_duplicates(rule, templates))
@@ -210,8 +234,12 @@ class Linter:
         return findings
 
     def _finding(self, rule: Rule, template: Template, hit: Hit) -> Finding:
-        line, column = template.locate(hit.start)
-        end_line, end_column = template.locate(max(hit.end - 1, hit.start))
+        if template.raw is None and "\n" not in template.reply:  # the common case, inline
+            line, column, end_line = template.line, template.column + hit.start, template.line
+            end_column = template.column + max(hit.end - 1, hit.start)
+        else:
+            line, column = template.locate(hit.start)
+            end_line, end_column = template.locate(max(hit.end - 1, hit.start))
         return Finding(
             path=template.path,
             line=line,
@@ -222,7 +250,7 @@ class Linter:
             severity=self.severity[rule.code],
             message=rule.message.format(match=hit.match),
             template=template.id,
-            url=self.settings.url(rule.code),
+            url=self._urls[rule.code],
             sheet=template.sheet,
             fix=self._fix(rule, hit.match),
         )
@@ -236,74 +264,82 @@ class Linter:
 
     # -- check kinds
 
-    def _check_words(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_words(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
         pattern, allow = self._words[rule.code]
-        allowed = [m.span() for m in allow.finditer(text)] if allow else ()
+        hits = []
         for m in pattern.finditer(text):
             start, end = m.span()
-            if any(a <= start and end <= b for a, b in allowed):
+            if allow and any(a.start() <= start and end <= a.end() for a in allow.finditer(text)):
                 continue
             if end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
                 continue
-            yield Hit(start, end, m.group())
+            hits.append(Hit(start, end, m.group()))
+        return hits
 
-    def _check_pattern(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_pattern(self, rule: Rule, template: Template) -> list[Hit]:
         pattern, allow = self._patterns[rule.code]
         text = template.reply
-        protected = [m.span() for m in allow.finditer(text)] if allow else ()
+        hits = []
         for m in pattern.finditer(text):
-            if not any(a <= m.start() and m.end() <= b for a, b in protected):
-                yield Hit(m.start(), m.end(), m.group())
+            if not (allow and any(a.start() <= m.start() and m.end() <= a.end() for a in allow.finditer(text))):
+                hits.append(Hit(m.start(), m.end(), m.group()))
+        return hits
 
-    def _check_single_char(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_single_char(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
-        if content_length(text, self.emoticon) <= 1:
-            yield Hit(0, _first_line_end(text), text.strip())
+        content = self.emoticon.sub("", text) if "[" in text else text
+        first = _CONTENT.search(content)
+        if first and _CONTENT.search(content, first.end()):  # two content characters: enough
+            return []
+        return [Hit(0, _first_line_end(text), text.strip())]
 
     _ADDRESS = re.compile(r"(?:亲+(?:爱的)?|您好)?[\s，,、。！!~～]*")
 
-    def _check_opening(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_opening(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
         start = self._ADDRESS.match(text).end()
         for word in sorted(rule.words, key=len, reverse=True):
             if text.startswith(word, start):
                 end = start + len(word)
                 # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
-                if SEGMENTER.on_boundary(text, start, end):
-                    yield Hit(start, end, word)
-                return
+                return [Hit(start, end, word)] if SEGMENTER.on_boundary(text, start, end) else []
+        return []
 
-    def _check_requires(self, rule: Rule, template: Template) -> Iterator[Hit]:
-        if not self._required[rule.code].search(template.reply):
-            yield Hit(0, _first_line_end(template.reply), "")
+    def _check_requires(self, rule: Rule, template: Template) -> list[Hit]:
+        text = template.reply
+        literal = self._literal.get(rule.code)
+        if literal is not None:
+            chars, words = literal
+            if not chars.isdisjoint(text) or any(w in text for w in words):
+                return []
+        elif self._required[rule.code].search(text):
+            return []
+        return [Hit(0, _first_line_end(text), "")]
 
-    def _check_longer(self, rule: Rule, template: Template) -> Iterator[Hit]:
-        if template.customer is None:
-            return
+    def _check_longer(self, rule: Rule, template: Template) -> list[Hit]:
         mine = content_length(template.reply, self.emoticon)
         theirs = content_length(template.customer, self.emoticon)
-        if mine <= theirs:
-            yield Hit(0, _first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字")
+        if mine > theirs:
+            return []
+        return [Hit(0, _first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字")]
 
-    def _check_scene(self, rule: Rule, template: Template) -> Iterator[Hit]:
-        if template.scene != rule.scene:
-            return
+    def _check_scene(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
         if rule.first_sentence:
             end = _SENTENCE_END.search(text)
             text = text[: end.end()] if end else text
         missing = [label for label, words in rule.groups if not any(w in text for w in words)]
-        if missing:
-            yield Hit(0, _first_line_end(template.reply), "和".join(missing))
+        return [Hit(0, _first_line_end(template.reply), "和".join(missing))] if missing else []
 
     _BRACES = re.compile(r"\{([^{}\n]*)\}")
     _BRACKETS = re.compile(r"\[([^\[\]\n]{1,20})\]")
 
-    def _check_placeholder(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_placeholder(self, rule: Rule, template: Template) -> list[Hit]:
+        return list(self._placeholders(template)) if "{" in template.reply or "}" in template.reply or "[" in template.reply else []
+
+    def _placeholders(self, template: Template) -> Iterator[Hit]:
         text = template.reply
-        if "{" not in text and "}" not in text and "[" not in text:
-            return
         declared = template.placeholders.union(self.settings.placeholders)
         for m in self._BRACES.finditer(text):
             name = m.group(1).strip()
@@ -318,14 +354,13 @@ class Linter:
             if m.group(1) not in self.emoticon_names:
                 yield Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
 
-    def _check_max_length(self, rule: Rule, template: Template) -> Iterator[Hit]:
+    def _check_max_length(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
         limit = self.settings.max_length
         if len(text) <= limit:
-            return
+            return []
         visible = [i for i, char in enumerate(text) if not char.isspace()]
-        if len(visible) > limit:
-            yield Hit(visible[limit], len(text), str(len(visible)))
+        return [Hit(visible[limit], len(text), str(len(visible)))] if len(visible) > limit else []
 
     def _check_duplicates(self, rule: Rule, templates: list[Template]) -> Iterator[Finding]:
         first: dict[str, Template] = {}
