@@ -22,6 +22,8 @@ a file with no candidate hits never loads it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -134,6 +136,29 @@ def _alternation(fragments: Iterable[str]) -> str:
     return "|".join(sorted(set(fragments), key=len, reverse=True))
 
 
+class _Candidates:
+    """Which replies of a set a pattern matches, found with one scan of the joined replies."""
+
+    def __init__(self, replies: list[str]) -> None:
+        self.joined = "\n".join(replies)  # no gate pattern can match across a line break
+        self.starts = list(accumulate((len(r) + 1 for r in replies[:-1]), initial=0))
+        self._found: dict[int, set[int]] = {}  # by id(pattern): hashing a Pattern is slow
+
+    def matching(self, pattern: re.Pattern) -> set[int]:
+        found = self._found.get(id(pattern))
+        if found is None:
+            found = self._found[id(pattern)] = set()
+            search, starts, last = pattern.search, self.starts, len(self.starts) - 1
+            position = 0
+            while (m := search(self.joined, position)) is not None:
+                index = bisect_right(starts, m.start()) - 1
+                found.add(index)
+                if index >= last:
+                    break
+                position = starts[index + 1]  # the next reply: one match per reply is enough
+        return found
+
+
 class Linter:
     """Lints templates with the rules that ``settings`` enables."""
 
@@ -174,6 +199,8 @@ class Linter:
             if len(word) <= SHORT_WORD or rule.check == "opening"
         )
         self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
+        self._placeholder_gate = re.compile(r"[{}]|\[(?!" + self.emoticon.pattern[2:] + ")")
+        self._two_characters = re.compile(_CONTENT.pattern + "{2}(?![^\\[\\]\\n]*\\])")
         # KF201-style requirements of literal words: single characters as a set, the rest by `in`.
         self._literal: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
             rule.code: (frozenset(w for w in rule.words if len(w) == 1), tuple(w for w in rule.words if len(w) > 1))
@@ -183,6 +210,8 @@ class Linter:
         self._any_word = (
             re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
         )
+        self._gates = {rule.code: self._gate(rule) for rule in self.rules}
+        self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
         self._checks: dict[str, Callable[[Rule, Template], list[Hit]]] = {
             "words": self._check_words,
             "single_char": self._check_single_char,
@@ -198,32 +227,50 @@ class Linter:
 
     # -- driver
 
-    def _plan(self, scene: str | None, customer: bool) -> tuple[list, list]:
-        """(word-list rules, other rules) that apply to templates of this scene, as
-        (rule, check) pairs: scene rules for other scenes and KF203 without a customer
-        message are left out up front instead of being asked 100,000 times."""
-        words, others = [], []
+    def _gate(self, rule: Rule) -> tuple[re.Pattern, bool] | None:
+        """(pattern, wanted): the rule can only fire on replies where ``pattern`` matches
+        (wanted) or does not match (not wanted). One scan of the whole set answers that for
+        every reply at once, so the per-reply check runs only on the candidates."""
+        if rule.check == "words":
+            return self._any_word, True
+        if rule.check == "pattern":
+            return self._patterns[rule.code][0], True
+        if rule.check in ("requires", "emoji"):
+            return self._required[rule.code], False
+        if rule.check == "placeholder":
+            return self._placeholder_gate, True
+        if rule.check == "single_char":
+            return self._two_characters, False
+        return None
+
+    def _plan(self, scene: str | None, customer: bool, candidates: _Candidates) -> list:
+        """(rule, check, replies, wanted) for templates of this scene: the check runs on a
+        reply when its index is in ``replies`` (wanted) or is not (not wanted); ``replies``
+        None: always. Scene rules for other scenes and KF203 without a customer message are
+        left out up front."""
+        plan = []
         for rule in self.rules:
             if rule.check == "duplicate" or (rule.check == "scene" and rule.scene != scene):
                 continue
             if rule.check == "longer" and not customer:
                 continue
-            (words if rule.check == "words" else others).append((rule, self._checks[rule.check]))
-        return words, others
+            gate = self._gates[rule.code]
+            replies, wanted = (candidates.matching(gate[0]), gate[1]) if gate else (None, True)
+            plan.append((rule, self._checks[rule.check], replies, wanted))
+        return plan
 
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one template set (one file), sorted by position."""
         findings: list[Finding] = []
-        plans: dict[tuple[str | None, bool], tuple[list, list]] = {}
-        any_word = self._any_word.search if self._any_word is not None else None
-        for template in templates:
+        plans: dict[tuple[str | None, bool], list] = {}
+        candidates = _Candidates([t.reply for t in templates])
+        for index, template in enumerate(templates):
             key = (template.scene, template.customer is not None)
             if (plan := plans.get(key)) is None:
-                plan = plans[key] = self._plan(*key)
-            word_rules, other_rules = plan
-            # One pass tells whether any word-list rule can fire on this reply at all.
-            checks = other_rules + word_rules if any_word and any_word(template.reply) else other_rules
-            for rule, check in checks:
+                plan = plans[key] = self._plan(*key, candidates)
+            for rule, check, replies, wanted in plan:
+                if replies is not None and (index in replies) is not wanted:
+                    continue
                 hits = check(rule, template)
                 if hits and not (template.noqa and rule.code.startswith(template.noqa)):
                     findings.extend(self._finding(rule, template, hit) for hit in hits)
@@ -299,7 +346,7 @@ class Linter:
     def _check_opening(self, rule: Rule, template: Template) -> list[Hit]:
         text = template.reply
         start = self._ADDRESS.match(text).end()
-        for word in sorted(rule.words, key=len, reverse=True):
+        for word in self._openings[rule.code]:
             if text.startswith(word, start):
                 end = start + len(word)
                 # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
