@@ -210,6 +210,9 @@ class Linter:
         self._any_word = (
             re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
         )
+        # A line that opens (after an optional address) with the first character of an opening word.
+        starts = "".join(sorted({w[0] for r in self.rules if r.check == "opening" for w in r.words})) or "\0"
+        self._opening_gate = re.compile(f"(?m)^{self._ADDRESS.pattern}[{re.escape(starts)}]")
         self._gates = {rule.code: self._gate(rule) for rule in self.rules}
         self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
         self._checks: dict[str, Callable[[Rule, Template], list[Hit]]] = {
@@ -241,36 +244,37 @@ class Linter:
             return self._placeholder_gate, True
         if rule.check == "single_char":
             return self._two_characters, False
+        if rule.check == "opening":
+            return self._opening_gate, True
         return None
 
-    def _plan(self, scene: str | None, customer: bool, candidates: _Candidates) -> list:
-        """(rule, check, replies, wanted) for templates of this scene: the check runs on a
-        reply when its index is in ``replies`` (wanted) or is not (not wanted); ``replies``
-        None: always. Scene rules for other scenes and KF203 without a customer message are
-        left out up front."""
-        plan = []
-        for rule in self.rules:
-            if rule.check == "duplicate" or (rule.check == "scene" and rule.scene != scene):
-                continue
-            if rule.check == "longer" and not customer:
-                continue
-            gate = self._gates[rule.code]
-            replies, wanted = (candidates.matching(gate[0]), gate[1]) if gate else (None, True)
-            plan.append((rule, self._checks[rule.check], replies, wanted))
-        return plan
+    def _indices(self, rule: Rule, templates: list[Template], candidates: _Candidates) -> Iterable[int]:
+        """The templates a rule has to look at: its gate's candidates, and for scene rules and
+        KF203 only the templates of that scene or with a customer message."""
+        gate = self._gates[rule.code]
+        if gate is None:
+            indices: Iterable[int] = range(len(templates))
+        elif gate[1]:
+            indices = sorted(candidates.matching(gate[0]))
+        else:
+            matched = candidates.matching(gate[0])
+            indices = [i for i in range(len(templates)) if i not in matched]
+        if rule.check == "scene":
+            return [i for i in indices if templates[i].scene == rule.scene]
+        if rule.check == "longer":
+            return [i for i in indices if templates[i].customer is not None]
+        return indices
 
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one template set (one file), sorted by position."""
         findings: list[Finding] = []
-        plans: dict[tuple[str | None, bool], list] = {}
         candidates = _Candidates([t.reply for t in templates])
-        for index, template in enumerate(templates):
-            key = (template.scene, template.customer is not None)
-            if (plan := plans.get(key)) is None:
-                plan = plans[key] = self._plan(*key, candidates)
-            for rule, check, replies, wanted in plan:
-                if replies is not None and (index in replies) is not wanted:
-                    continue
+        for rule in self.rules:
+            if rule.check == "duplicate":
+                continue
+            check = self._checks[rule.check]
+            for index in self._indices(rule, templates, candidates):
+                template = templates[index]
                 hits = check(rule, template)
                 if hits and not (template.noqa and rule.code.startswith(template.noqa)):
                     findings.extend(self._finding(rule, template, hit) for hit in hits)
