@@ -78,7 +78,7 @@ def as_text(rule: Rule, url: str) -> str:
 
 
 # Python-Markdown's escapable characters (with ``tables``): everything else is plain text.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|])")
+_MARKUP = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 
 
 def escape_markdown(text: str) -> str:
@@ -86,7 +86,7 @@ def escape_markdown(text: str) -> str:
     return _MARKUP.sub(r"\\\1", text)
 
 
-def as_markdown(rule: Rule, handbook_link: str, level: int = 2) -> str:
+def as_markdown(rule: Rule, handbook_link: str) -> str:
     """The rule as a style-guide section; the heading's anchor is the code in lower case.
 
     ``handbook_link`` is a Markdown link to the handbook section the rule comes from.
@@ -99,7 +99,7 @@ def as_markdown(rule: Rule, handbook_link: str, level: int = 2) -> str:
 
     meta = escape_markdown(text.meta.replace("    ", " · "))
     return "\n".join([
-        f"{'#' * level} {escape_markdown(text.heading)} {{#{rule.anchor}}}",
+        f"## {escape_markdown(text.heading)} {{#{rule.anchor}}}",
         "",
         meta,
         "",
