@@ -140,6 +140,7 @@ class _Candidates:
     """Which replies of a set a pattern matches, found with one scan of the joined replies."""
 
     def __init__(self, replies: list[str]) -> None:
+        self.replies = replies
         self.joined = "\n".join(replies)  # no gate pattern can match across a line break
         self.starts = list(accumulate((len(r) + 1 for r in replies[:-1]), initial=0))
         self._found: dict[int, set[int]] = {}  # by id(pattern): hashing a Pattern is slow
@@ -170,7 +171,9 @@ class Linter:
         self.emoticon_names = frozenset(names)
         self.emoticon = re.compile(r"\[(?:" + "|".join(map(re.escape, names)) + r")\]")
         self._words: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
-        self._required: dict[str, re.Pattern] = {}
+        # Required patterns: a reply passes when any of them matches. KF204's are kept apart
+        # (emoticon, emoji, kaomoji) because each alone has a first-character fast path.
+        self._required: dict[str, tuple[re.Pattern, ...]] = {}
         self._patterns: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
         self._fixes = {rule.code: [(re.compile(p), t) for p, t in rule.fix] for rule in self.rules}
         for rule in self.rules:
@@ -187,10 +190,10 @@ class Linter:
                     re.compile(_alternation(rule.allow)) if rule.allow else None,
                 )
             elif rule.check == "requires":
-                self._required[rule.code] = re.compile(_alternation(rule.words))
+                self._required[rule.code] = (re.compile(_alternation(rule.words)),)
             elif rule.check == "emoji":
-                pattern = f"{self.emoticon.pattern}|[{_EMOJI}]|{_alternation(rule.words)}"
-                self._required[rule.code] = re.compile(pattern)
+                kaomoji = re.compile(_alternation(rule.words))
+                self._required[rule.code] = (self.emoticon, re.compile(f"[{_EMOJI}]"), kaomoji)
         SEGMENTER.register(
             word
             for rule in self.rules
@@ -207,13 +210,11 @@ class Linter:
             for rule in self.rules
             if rule.check == "requires" and all(re.escape(w) == w for w in rule.words)
         }
-        self._any_word = (
-            re.compile("|".join(p.pattern for p, _ in self._words.values())) if self._words else None
-        )
         # A line that opens (after an optional address) with the first character of an opening word.
         starts = "".join(sorted({w[0] for r in self.rules if r.check == "opening" for w in r.words})) or "\0"
         self._opening_gate = re.compile(f"(?m)^{self._ADDRESS.pattern}[{re.escape(starts)}]")
         self._gates = {rule.code: self._gate(rule) for rule in self.rules}
+        self._messages: dict[tuple[str, str], str] = {}
         self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
         self._checks: dict[str, Callable[[Rule, Template], list[Hit]]] = {
             "words": self._check_words,
@@ -230,35 +231,44 @@ class Linter:
 
     # -- driver
 
-    def _gate(self, rule: Rule) -> tuple[re.Pattern, bool] | None:
-        """(pattern, wanted): the rule can only fire on replies where ``pattern`` matches
-        (wanted) or does not match (not wanted). One scan of the whole set answers that for
-        every reply at once, so the per-reply check runs only on the candidates."""
+    def _gate(self, rule: Rule) -> tuple[tuple[re.Pattern, ...], bool] | None:
+        """(patterns, wanted): the rule can only fire on replies where one of ``patterns``
+        matches (wanted) or where none does (not wanted). Answered for all replies of a set
+        at once, so the per-reply check runs only on the candidates."""
         if rule.check == "words":
-            return self._any_word, True
+            return (self._words[rule.code][0],), True
         if rule.check == "pattern":
-            return self._patterns[rule.code][0], True
+            return (self._patterns[rule.code][0],), True
+        if rule.check == "placeholder":
+            return (self._placeholder_gate,), True
+        if rule.check == "opening":
+            return (self._opening_gate,), True
         if rule.check in ("requires", "emoji"):
             return self._required[rule.code], False
-        if rule.check == "placeholder":
-            return self._placeholder_gate, True
         if rule.check == "single_char":
-            return self._two_characters, False
-        if rule.check == "opening":
-            return self._opening_gate, True
+            return (self._two_characters,), False
         return None
 
     def _indices(self, rule: Rule, templates: list[Template], candidates: _Candidates) -> Iterable[int]:
         """The templates a rule has to look at: its gate's candidates, and for scene rules and
         KF203 only the templates of that scene or with a customer message."""
         gate = self._gates[rule.code]
-        if gate is None:
-            indices: Iterable[int] = range(len(templates))
-        elif gate[1]:
-            indices = sorted(candidates.matching(gate[0]))
+        replies = candidates.replies
+        if rule.code in self._literal:  # required literal words: set operations, no regex
+            chars, words = self._literal[rule.code]
+            indices: Iterable[int] = [
+                i for i, r in enumerate(replies) if chars.isdisjoint(r) and not any(w in r for w in words)
+            ]
+        elif gate is None:
+            indices = range(len(templates))
+        elif gate[1]:  # rare matches: one scan of all replies finds the few candidates
+            indices = sorted(set().union(*map(candidates.matching, gate[0])))
+        elif len(gate[0]) == 1:  # matches in almost every reply: a search that stops early
+            search = gate[0][0].search
+            indices = [i for i, r in enumerate(replies) if search(r) is None]
         else:
-            matched = candidates.matching(gate[0])
-            indices = [i for i in range(len(templates)) if i not in matched]
+            matched = set().union(*map(candidates.matching, gate[0]))
+            indices = [i for i in range(len(replies)) if i not in matched]
         if rule.check == "scene":
             return [i for i in indices if templates[i].scene == rule.scene]
         if rule.check == "longer":
@@ -299,12 +309,18 @@ class Linter:
             end_column=end_column + 1,
             rule=rule,
             severity=self.severity[rule.code],
-            message=rule.message.format(match=hit.match),
+            message=self._message(rule, hit.match),
             template=template.id,
             url=self._urls[rule.code],
             sheet=template.sheet,
-            fix=self._fix(rule, hit.match),
+            fix=self._fix(rule, hit.match) if self._fixes[rule.code] else None,
         )
+
+    def _message(self, rule: Rule, match: str) -> str:
+        key = (rule.code, match)
+        if (message := self._messages.get(key)) is None:
+            message = self._messages[key] = rule.message.format(match=match)
+        return message
 
     def _fix(self, rule: Rule, text: str) -> tuple[str, str] | None:
         """The rule's safe rewrite of a hit's text, if one of its ``fix`` entries matches it."""
@@ -364,8 +380,10 @@ class Linter:
             chars, words = literal
             if not chars.isdisjoint(text) or any(w in text for w in words):
                 return []
-        elif self._required[rule.code].search(text):
-            return []
+        else:
+            for pattern in self._required[rule.code]:
+                if pattern.search(text):
+                    return []
         return [Hit(0, _first_line_end(text), "")]
 
     def _check_longer(self, rule: Rule, template: Template) -> list[Hit]:
