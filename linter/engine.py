@@ -220,8 +220,8 @@ class Linter:
             "words": self._check_words,
             "single_char": self._check_single_char,
             "opening": self._check_opening,
-            "requires": self._check_requires,
-            "emoji": self._check_requires,
+            "requires": self._check_missing,
+            "emoji": self._check_missing,
             "longer": self._check_longer,
             "scene": self._check_scene,
             "placeholder": self._check_placeholder,
@@ -255,6 +255,7 @@ class Linter:
         gate = self._gates[rule.code]
         replies = candidates.replies
         if rule.code in self._literal:  # required literal words: set operations, no regex
+            # (for ``requires`` and ``emoji`` rules the gate is the whole check)
             chars, words = self._literal[rule.code]
             indices: Iterable[int] = [
                 i for i, r in enumerate(replies) if chars.isdisjoint(r) and not any(w in r for w in words)
@@ -295,25 +296,18 @@ class Linter:
         return findings
 
     def _finding(self, rule: Rule, template: Template, hit: Hit) -> Finding:
+        last = hit.end - 1 if hit.end > hit.start else hit.start
         if template.raw is None and "\n" not in template.reply:  # the common case, inline
-            line, column, end_line = template.line, template.column + hit.start, template.line
-            end_column = template.column + max(hit.end - 1, hit.start)
+            line = end_line = template.line
+            column, end_column = template.column + hit.start, template.column + last
         else:
             line, column = template.locate(hit.start)
-            end_line, end_column = template.locate(max(hit.end - 1, hit.start))
+            end_line, end_column = template.locate(last)
+        code = rule.code
         return Finding(
-            path=template.path,
-            line=line,
-            column=column,
-            end_line=end_line,
-            end_column=end_column + 1,
-            rule=rule,
-            severity=self.severity[rule.code],
-            message=self._message(rule, hit.match),
-            template=template.id,
-            url=self._urls[rule.code],
-            sheet=template.sheet,
-            fix=self._fix(rule, hit.match) if self._fixes[rule.code] else None,
+            template.path, line, column, end_line, end_column + 1, rule, self.severity[code],
+            self._message(rule, hit.match), template.id, self._urls[code], template.sheet,
+            self._fix(rule, hit.match) if self._fixes[code] else None,
         )
 
     def _message(self, rule: Rule, match: str) -> str:
@@ -373,18 +367,10 @@ class Linter:
                 return [Hit(start, end, word)] if SEGMENTER.on_boundary(text, start, end) else []
         return []
 
-    def _check_requires(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
-        literal = self._literal.get(rule.code)
-        if literal is not None:
-            chars, words = literal
-            if not chars.isdisjoint(text) or any(w in text for w in words):
-                return []
-        else:
-            for pattern in self._required[rule.code]:
-                if pattern.search(text):
-                    return []
-        return [Hit(0, _first_line_end(text), "")]
+    def _check_missing(self, rule: Rule, template: Template) -> list[Hit]:
+        """``requires`` and ``emoji``: the gate (``_indices``) has already picked exactly the
+        replies that contain none of the rule's words or patterns; each is a finding."""
+        return [Hit(0, _first_line_end(template.reply), "")]
 
     def _check_longer(self, rule: Rule, template: Template) -> list[Hit]:
         mine = content_length(template.reply, self.emoticon)
