@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kefu_lint.config import Settings
 from kefu_lint.engine import Linter
 from kefu_lint.loaders import load
@@ -68,3 +70,39 @@ def test_markdown_convention() -> None:
     ]
     assert templates[0].reply == "非常抱歉呢，\n这个不行哦"
     assert positions("aftersale.md", text) == [(14, 5, "damaged"), (16, 14, "aftersale-2")]
+
+
+PLAIN_SETS = [
+    "templates:\n  - id: a\n    reply: 亲，这个不行哦\n  - reply: 您好呀[微笑]\n    scene: 问候\n",
+    "# comment\n\ntemplates:\n- id: 1\n  customer: 在吗\n  reply: 亲，在的呢，时间是10:30哦\n\n  # note\n- id: 2\n  reply: yes\n",
+    "templates:\r\n  - id: a\r\n    reply: 亲，这个不行哦\r\n",
+]
+NOT_PLAIN = [
+    'templates:\n  - reply: "亲，您好"\n',  # quoted
+    "templates:\n  - reply: 亲，您好 # comment\n",  # comment after a value
+    "templates:\n  - reply: |\n      亲，您好\n",  # block scalar
+    "templates:\n  - reply: 亲\n    noqa: [KF102]\n",  # flow list
+    "placeholders: [订单号]\ntemplates:\n  - reply: 亲{订单号}\n",  # another top-level key
+    "templates:\n  - id: a\n    reply: 亲\n  - id: a\n    reply: 您\n",  # duplicate id: the full parser reports it
+    "templates:\n  - reply: ~\n",  # null
+    "templates:\n  - reply: 亲\n   id: a\n",  # misaligned key
+    "templates:\n  - reply: 亲\u2028您好\n",  # a YAML line break inside
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_SETS)
+def test_plain_layout_fast_path_equals_the_yaml_parser(text: str) -> None:
+    import yaml
+
+    from kefu_lint.loaders import _YamlLoader, _read_plain_set, _read_set
+
+    fast = _read_plain_set("t.yaml", text)
+    assert fast is not None
+    assert fast == _read_set("t.yaml", text, iter(yaml.parse(text, Loader=_YamlLoader)))
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_other_layouts_go_to_the_yaml_parser(text: str) -> None:
+    from kefu_lint.loaders import _read_plain_set
+
+    assert _read_plain_set("t.yaml", text) is None
