@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import partial
 from itertools import accumulate
+from operator import attrgetter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -136,16 +138,23 @@ def _alternation(fragments: Iterable[str]) -> str:
     return "|".join(sorted(set(fragments), key=len, reverse=True))
 
 
+_POSITION = attrgetter("line", "column", "rule.code")
+
+
 class _Candidates:
-    """Which replies of a set a pattern matches, found with one scan of the joined replies."""
+    """Which replies of a template set could make a rule fire, answered for all at once."""
 
-    def __init__(self, replies: list[str]) -> None:
-        self.replies = replies
-        self.joined = "\n".join(replies)  # no gate pattern can match across a line break
-        self.starts = list(accumulate((len(r) + 1 for r in replies[:-1]), initial=0))
+    def __init__(self, templates: list[Template]) -> None:
+        self.templates = templates
+        self.replies = [t.reply for t in templates]
+        self.joined = "\n".join(self.replies)  # no gate pattern can match across a line break
+        self.starts = list(accumulate((len(r) + 1 for r in self.replies[:-1]), initial=0))
         self._found: dict[int, set[int]] = {}  # by id(pattern): hashing a Pattern is slow
+        self._scenes: dict[str, list[int]] | None = None
 
-    def matching(self, pattern: re.Pattern) -> set[int]:
+    def _matching(self, pattern: re.Pattern) -> set[int]:
+        """Replies in which ``pattern`` matches: one scan of the joined text, one search per
+        matching reply (it resumes at the next reply), so rare patterns cost almost nothing."""
         found = self._found.get(id(pattern))
         if found is None:
             found = self._found[id(pattern)] = set()
@@ -156,8 +165,35 @@ class _Candidates:
                 found.add(index)
                 if index >= last:
                     break
-                position = starts[index + 1]  # the next reply: one match per reply is enough
+                position = starts[index + 1]
         return found
+
+    def having(self, patterns: tuple[re.Pattern, ...]) -> list[int]:
+        return sorted(set().union(*map(self._matching, patterns)))
+
+    def lacking(self, patterns: tuple[re.Pattern, ...]) -> list[int]:
+        """Replies in which none of ``patterns`` matches. For patterns found in most replies:
+        each search stops at the first match, and each pattern only sees the replies that
+        the ones before it left."""
+        replies, left = self.replies, range(len(self.replies))
+        for pattern in patterns:
+            search = pattern.search
+            left = [i for i in left if search(replies[i]) is None]
+        return list(left)
+
+    def of_scene(self, scene: str) -> list[int]:
+        if self._scenes is None:
+            self._scenes = {}
+            for i, t in enumerate(self.templates):
+                if t.scene is not None:
+                    self._scenes.setdefault(t.scene, []).append(i)
+        return self._scenes.get(scene, [])
+
+    def longer_than(self, limit: int) -> list[int]:
+        return [i for i, r in enumerate(self.replies) if len(r) > limit]
+
+    def with_customer(self) -> list[int]:
+        return [i for i, t in enumerate(self.templates) if t.customer is not None]
 
 
 class Linter:
@@ -190,7 +226,12 @@ class Linter:
                     re.compile(_alternation(rule.allow)) if rule.allow else None,
                 )
             elif rule.check == "requires":
-                self._required[rule.code] = (re.compile(_alternation(rule.words)),)
+                # Single characters as one class (a fast C scan), longer words as an alternation.
+                singles = "".join(re.escape(w) for w in rule.words if len(w) == 1)
+                longer = [w for w in rule.words if len(w) > 1]
+                self._required[rule.code] = tuple(
+                    re.compile(p) for p in (f"[{singles}]" if singles else "", _alternation(longer)) if p
+                )
             elif rule.check == "emoji":
                 kaomoji = re.compile(_alternation(rule.words))
                 self._required[rule.code] = (self.emoticon, re.compile(f"[{_EMOJI}]"), kaomoji)
@@ -202,17 +243,18 @@ class Linter:
             if len(word) <= SHORT_WORD or rule.check == "opening"
         )
         self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
-        self._placeholder_gate = re.compile(r"[{}]|\[(?!" + self.emoticon.pattern[2:] + ")")
-        self._two_characters = re.compile(_CONTENT.pattern + "{2}(?![^\\[\\]\\n]*\\])")
-        # KF201-style requirements of literal words: single characters as a set, the rest by `in`.
-        self._literal: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
-            rule.code: (frozenset(w for w in rule.words if len(w) == 1), tuple(w for w in rule.words if len(w) > 1))
-            for rule in self.rules
-            if rule.check == "requires" and all(re.escape(w) == w for w in rule.words)
-        }
-        # A line that opens (after an optional address) with the first character of an opening word.
-        starts = "".join(sorted({w[0] for r in self.rules if r.check == "opening" for w in r.words})) or "\0"
-        self._opening_gate = re.compile(f"(?m)^{self._ADDRESS.pattern}[{re.escape(starts)}]")
+        # { or }, or a [ that does not open a known emoticon; written to start with a character
+        # class, so that the regex engine can skip straight to candidates.
+        self._placeholder_gate = re.compile(r"[\[{}](?:(?<=[{}])|(?!" + self.emoticon.pattern[2:] + "))")
+        # A whole line with at most one content character outside emoticons (KF102's
+        # candidates), and a line that opens with the first character of an opening word
+        # within its first eight characters (KF103's): anchored at line starts, each is one
+        # fast scan of the joined replies.
+        content = _CONTENT.pattern[1:-1]
+        other = f"(?:[^\\n\\[{content}]|{self.emoticon.pattern}|\\[)*"
+        self._short_line = re.compile(f"(?m)^{other}(?:[{content}]{other})?$")
+        firsts = "".join(sorted({w[0] for r in self.rules if r.check == "opening" for w in r.words}))
+        self._opening_gate = re.compile(f"(?m)^[^\\n{firsts}]{{0,7}}[{firsts}]") if firsts else None
         self._gates = {rule.code: self._gate(rule) for rule in self.rules}
         self._messages: dict[tuple[str, str], str] = {}
         self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
@@ -231,68 +273,49 @@ class Linter:
 
     # -- driver
 
-    def _gate(self, rule: Rule) -> tuple[tuple[re.Pattern, ...], bool] | None:
-        """(patterns, wanted): the rule can only fire on replies where one of ``patterns``
-        matches (wanted) or where none does (not wanted). Answered for all replies of a set
-        at once, so the per-reply check runs only on the candidates."""
+    def _gate(self, rule: Rule) -> Callable[[_Candidates], Iterable[int]] | None:
+        """The replies a rule has to look at, found for the whole set at once (None: all).
+        For ``requires`` and ``emoji`` the gate is the whole check; for the others it is a
+        cheap superset and the per-reply check decides."""
+        code = rule.code
         if rule.check == "words":
-            return (self._words[rule.code][0],), True
+            return partial(_Candidates.having, patterns=(self._words[code][0],))
         if rule.check == "pattern":
-            return (self._patterns[rule.code][0],), True
+            return partial(_Candidates.having, patterns=(self._patterns[code][0],))
         if rule.check == "placeholder":
-            return (self._placeholder_gate,), True
+            return partial(_Candidates.having, patterns=(self._placeholder_gate,))
         if rule.check == "opening":
-            return (self._opening_gate,), True
+            return partial(_Candidates.having, patterns=(self._opening_gate,))
         if rule.check in ("requires", "emoji"):
-            return self._required[rule.code], False
+            return partial(_Candidates.lacking, patterns=self._required[code])
         if rule.check == "single_char":
-            return (self._two_characters,), False
-        return None
-
-    def _indices(self, rule: Rule, templates: list[Template], candidates: _Candidates) -> Iterable[int]:
-        """The templates a rule has to look at: its gate's candidates, and for scene rules and
-        KF203 only the templates of that scene or with a customer message."""
-        gate = self._gates[rule.code]
-        replies = candidates.replies
-        if rule.code in self._literal:  # required literal words: set operations, no regex
-            # (for ``requires`` and ``emoji`` rules the gate is the whole check)
-            chars, words = self._literal[rule.code]
-            indices: Iterable[int] = [
-                i for i, r in enumerate(replies) if chars.isdisjoint(r) and not any(w in r for w in words)
-            ]
-        elif gate is None:
-            indices = range(len(templates))
-        elif gate[1]:  # rare matches: one scan of all replies finds the few candidates
-            indices = sorted(set().union(*map(candidates.matching, gate[0])))
-        elif len(gate[0]) == 1:  # matches in almost every reply: a search that stops early
-            search = gate[0][0].search
-            indices = [i for i, r in enumerate(replies) if search(r) is None]
-        else:
-            matched = set().union(*map(candidates.matching, gate[0]))
-            indices = [i for i in range(len(replies)) if i not in matched]
+            return partial(_Candidates.having, patterns=(self._short_line,))
+        if rule.check == "max_length":
+            return partial(_Candidates.longer_than, limit=self.settings.max_length)
         if rule.check == "scene":
-            return [i for i in indices if templates[i].scene == rule.scene]
+            return partial(_Candidates.of_scene, scene=rule.scene)
         if rule.check == "longer":
-            return [i for i in indices if templates[i].customer is not None]
-        return indices
+            return _Candidates.with_customer
+        return None
 
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one template set (one file), sorted by position."""
         findings: list[Finding] = []
-        candidates = _Candidates([t.reply for t in templates])
-        for rule in self.rules:
-            if rule.check == "duplicate":
-                continue
-            check = self._checks[rule.check]
-            for index in self._indices(rule, templates, candidates):
-                template = templates[index]
-                hits = check(rule, template)
-                if hits and not (template.noqa and rule.code.startswith(template.noqa)):
-                    findings.extend(self._finding(rule, template, hit) for hit in hits)
+        append, finding = findings.append, self._finding
+        candidates = _Candidates(templates)
         for rule in self.rules:
             if rule.check == "duplicate":
                 findings.extend(self._check_duplicates(rule, templates))
-        findings.sort(key=lambda f: (f.line, f.column, f.rule.code))
+                continue
+            check, code = self._checks[rule.check], rule.code
+            gate = self._gates[code]
+            for index in gate(candidates) if gate else range(len(templates)):
+                template = templates[index]
+                hits = check(rule, template)
+                if hits and not (template.noqa and code.startswith(template.noqa)):
+                    for hit in hits:
+                        append(finding(rule, template, hit))
+        findings.sort(key=_POSITION)
         return findings
 
     def _finding(self, rule: Rule, template: Template, hit: Hit) -> Finding:
@@ -368,8 +391,8 @@ class Linter:
         return []
 
     def _check_missing(self, rule: Rule, template: Template) -> list[Hit]:
-        """``requires`` and ``emoji``: the gate (``_indices``) has already picked exactly the
-        replies that contain none of the rule's words or patterns; each is a finding."""
+        """``requires`` and ``emoji``: the gate (``_Candidates.lacking``) has already picked
+        exactly the replies in which none of the rule's patterns matches."""
         return [Hit(0, _first_line_end(template.reply), "")]
 
     def _check_longer(self, rule: Rule, template: Template) -> list[Hit]:
