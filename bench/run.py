@@ -133,7 +133,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "precommit.yaml"
         small.write_text(
-            "templates:\n" + "".join(f"  - id: t{i}\n    reply: 亲，{b}哦[微笑]\n" for i, b in enumerate(BODIES)),
+            "templates:\n"
+            + "".join(f"  - id: t{i}\n    reply: 亲，{fragment(random.Random(i))}哦[微笑]\n" for i in range(10)),
             encoding="utf-8",
         )
         seconds, peak = measure([*kefu_lint(), str(small)], args.runs)
