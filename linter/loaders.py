@@ -212,52 +212,74 @@ def load_yaml(path: str, text: str, columns: Columns) -> list[Template]:
 # duplicate ids, unknown scenes — returns None and the full parser above reads the file
 # (and reports any problem). tests/test_loaders.py checks both paths agree.
 
-_PLAIN_ITEM = re.compile(r"( *)(- +)?(id|scene|customer|reply): ([^\s#\-?:,\[\]{}&*!|>'\"%@`][^\t]*)\Z")
-_PLAIN_UNSAFE = re.compile(": |\\s#|:\\Z|\\s\\Z|[\r\x85\u2028\u2029]")
+# One line of the plain layout: an item key with a one-line value, a blank or comment line,
+# or anything else (which sends the file to the full parser). What a plain value must not
+# hold is checked once over the whole text or with a character test per value.
+_PLAIN_LINE = re.compile(
+    r"^(?P<indent> *)(?P<dash>- +)?(?P<key>id|scene|customer|reply): (?P<value>[^\n\r]+)\r?$"
+    r"|^[ \t]*(?:#[^\n]*)?\r?$"
+    r"|^(?P<other>[^\n]*)$",
+    re.M,
+)
+_PLAIN_FIRST = set("#-?:,[]{}&*!|>'\"%@`") | {" "}
+# Whole-text signs of something a plain value cannot be: a tab, a comment after a value,
+# trailing space, a value ending in ':', other whitespace (some of which YAML reads as line
+# breaks). Plain substring tests and one character class: each is a fast scan.
+_PLAIN_UNSAFE_TEXT = ("\t", " #", " \n", " \r\n", ":\n", ":\r\n")
+_PLAIN_UNSAFE_CHARS = re.compile("[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 
 def _read_plain_set(path: str, text: str) -> list[Template] | None:
-    lines = text.split("\n")
-    top = 0
-    while top < len(lines) and (not lines[top].strip() or lines[top].startswith("#")):
-        top += 1
-    if top == len(lines) or lines[top].rstrip() != "templates:":
+    head = re.match(r"(?:#[^\n]*\n|[ \t]*\r?\n)*templates:\r?\n", text)
+    if head is None or text.endswith((" ", ":")) or _PLAIN_UNSAFE_CHARS.search(text):
         return None
+    body = text[head.end() :]
+    if any(sign in body for sign in _PLAIN_UNSAFE_TEXT):
+        return None
+    first_line = text.count("\n", 0, head.end()) + 1
+    items = 0
     templates: list[Template] = []
+    seen: set[str] = set()
     fields: dict[str, str] = {}
     key_column = reply_line = reply_column = 0
-    seen: set[str] = set()
-
-    def finish() -> bool:
-        if "reply" not in fields or fields.get("scene", SCENES[0]) not in SCENES or fields.get("id") in seen:
-            return False
-        if "id" in fields:
-            seen.add(fields["id"])
-        templates.append(Template(path=path, reply=fields["reply"], line=reply_line, column=reply_column,
-                                  id=fields.get("id"), customer=fields.get("customer"), scene=fields.get("scene")))
-        return True
-
-    for number, line in enumerate(lines[top + 1 :], start=top + 2):
-        line = line.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = _PLAIN_ITEM.match(line)
-        if m is None or m.group(4) in _NULLS or _PLAIN_UNSAFE.search(m.group(4)):
-            return None
-        indent, dash, key, value = m.groups()
-        column = len(indent) + len(dash or "")
-        if dash:
-            if (fields and not finish()) or (templates and column != key_column):
+    # findall gives plain tuples (no match objects): one per line, in order.
+    for number, (indent, dash, key, value, other) in enumerate(_PLAIN_LINE.findall(body), start=first_line):
+        if not key:
+            if other:
                 return None
+            continue
+        items += 1
+        if value[0] in _PLAIN_FIRST or value[0].isspace() or value in _NULLS:
+            return None
+        column = len(indent) + len(dash)
+        if dash:
+            if fields:
+                if not _plain_template(path, fields, reply_line, reply_column, seen, templates):
+                    return None
+                if column != key_column:
+                    return None
             fields, key_column = {}, column
         elif not fields or column != key_column or key in fields:
             return None
         fields[key] = value
         if key == "reply":
-            reply_line, reply_column = number, m.start(4) + 1
-    if not fields or not finish():
+            reply_line, reply_column = number, column + len(key) + 3
+    # Each item line holds one ": " (after its key); another one would be inside a value.
+    if not fields or body.count(": ") != items:
+        return None
+    if not _plain_template(path, fields, reply_line, reply_column, seen, templates):
         return None
     return templates
+
+
+def _plain_template(path, fields, line, column, seen, templates) -> bool:
+    if "reply" not in fields or fields.get("scene", SCENES[0]) not in SCENES or fields.get("id") in seen:
+        return False
+    if "id" in fields:
+        seen.add(fields["id"])
+    templates.append(Template(path, fields["reply"], line, column, fields.get("id"),
+                              fields.get("customer"), fields.get("scene")))
+    return True
 
 
 def _read_set(path: str, text: str, events: Iterator) -> list[Template]:

@@ -63,23 +63,28 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kefu-lint"
 
 
-def _sources_key(*extra: str) -> str:
+def _dictionary_key() -> str:
+    """Names the dictionaries a cache was built from: jieba's (by path, size, time) and the
+    user dictionary (by content)."""
     key = hashlib.sha1(_FORMAT.encode())
     main, user = jieba_dictionary(), user_dictionary()
     stat = main.stat()
     key.update(f"{main}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     key.update(user.read_bytes())
-    for item in extra:
-        key.update(item.encode())
     return key.hexdigest()[:16]
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_cache(path: Path, data: bytes, stale: str) -> None:
+    """Write ``path`` atomically and remove the caches it replaces (files matching ``stale``
+    built from other dictionaries)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+        for old in path.parent.glob(stale):
+            if old != path and _dictionary_key() not in old.name:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # an unwritable cache only costs a rebuild next time
 
@@ -116,7 +121,7 @@ class Dictionary:
 
     @classmethod
     def load(cls) -> Dictionary:
-        path = cache_dir() / f"dictionary-{_sources_key()}.marshal"
+        path = cache_dir() / f"dictionary-{_dictionary_key()}.marshal"
         try:
             blob, counts, total = marshal.loads(path.read_bytes())
             freqs = array("q")
@@ -125,7 +130,8 @@ class Dictionary:
         except (OSError, ValueError, EOFError, TypeError):
             pass
         built = cls.build()
-        _write_atomically(path, marshal.dumps(("\n".join(built.words), built.freqs.tobytes(), built.total)))
+        data = marshal.dumps(("\n".join(built.words), built.freqs.tobytes(), built.total))
+        _write_cache(path, data, "dictionary-*.marshal")
         return built
 
     def _freq(self, fragment: str) -> int | None:
@@ -229,7 +235,8 @@ class Segmenter:
         self._pending |= {s for s in shorts if _CJK_WORD.fullmatch(s)} - self._index.keys()
 
     def _load_index(self, shorts: list[str]) -> dict[str, Crossing]:
-        path = cache_dir() / f"crossing-{_sources_key(*shorts)}.json"
+        words = hashlib.sha1("\n".join(shorts).encode()).hexdigest()[:12]
+        path = cache_dir() / f"crossing-{_dictionary_key()}-{words}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return {s: {(rel, n): frozenset(ws) for rel, n, ws in rows} for s, rows in data.items()}
@@ -237,7 +244,7 @@ class Segmenter:
             pass
         index = build_index(shorts, self.dictionary.token_words())
         rows = {s: [[rel, n, sorted(ws)] for (rel, n), ws in c.items()] for s, c in index.items()}
-        _write_atomically(path, json.dumps(rows, ensure_ascii=False).encode("utf-8"))
+        _write_cache(path, json.dumps(rows, ensure_ascii=False).encode("utf-8"), "crossing-*.json")
         return index
 
     def on_boundary(self, text: str, start: int, end: int) -> bool:

@@ -74,7 +74,7 @@ def test_markdown_convention() -> None:
 
 PLAIN_SETS = [
     "templates:\n  - id: a\n    reply: 亲，这个不行哦\n  - reply: 您好呀[微笑]\n    scene: 问候\n",
-    "# comment\n\ntemplates:\n- id: 1\n  customer: 在吗\n  reply: 亲，在的呢，时间是10:30哦\n\n  # note\n- id: 2\n  reply: yes\n",
+    "# comment\n\ntemplates:\n- id: 1\n  customer: 在吗\n  reply: 亲，在的呢，时间是10:30哦\n\n# note\n- id: 2\n  reply: yes\n",
     "templates:\r\n  - id: a\r\n    reply: 亲，这个不行哦\r\n",
 ]
 NOT_PLAIN = [
@@ -103,6 +103,20 @@ def test_plain_layout_fast_path_equals_the_yaml_parser(text: str) -> None:
 
 @pytest.mark.parametrize("text", NOT_PLAIN)
 def test_other_layouts_go_to_the_yaml_parser(text: str) -> None:
+    from kefu_lint.loaders import _read_plain_set
+
+    assert _read_plain_set("t.yaml", text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "templates:\n  - reply: 亲: 您好呀\n",  # ": " inside a value
+    "templates:\n  - reply: 亲，您好呀 \n",  # trailing space
+    "templates:\n  - reply: 亲，您好：\n    id: a:\n",  # a value ending in ':'
+    "templates:\n\t- reply: 亲\n",  # a tab
+    "templates:\n  - reply: '亲'\n",
+    "templates:\n  - reply: 亲\n  extra line\n",
+])
+def test_more_layouts_go_to_the_yaml_parser(text: str) -> None:
     from kefu_lint.loaders import _read_plain_set
 
     assert _read_plain_set("t.yaml", text) is None

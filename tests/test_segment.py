@@ -113,3 +113,17 @@ def test_unwritable_cache_still_works(tmp_path, monkeypatch) -> None:
     segmenter.register(["你"])
     assert not segmenter.on_boundary("这款迷你包", 3, 4)
     assert segmenter.on_boundary("你的包裹", 0, 1)
+
+
+def test_caches_of_other_dictionaries_are_removed(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "kefu-lint"
+    folder.mkdir()
+    (folder / "dictionary-0000000000000000.marshal").write_bytes(b"old")
+    (folder / "crossing-0000000000000000-000000000000.json").write_text("{}")
+    segmenter = Segmenter()
+    segmenter.register(["不行"])
+    segmenter.on_boundary("这个不行哦", 2, 4)
+    segmenter.dictionary
+    assert not any(p.name.startswith(("dictionary-0000", "crossing-0000")) for p in folder.iterdir())
+    assert len(list(folder.iterdir())) == 2
