@@ -8,7 +8,6 @@ Unknown keys, codes and values raise ``UsageError`` naming the file: silence wou
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,6 +89,8 @@ def load_settings(path: Path | None) -> Settings:
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib  # only when there is a config file to read
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:

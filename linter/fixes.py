@@ -14,7 +14,6 @@ fixed.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from .engine import Finding, Linter, Template
@@ -39,7 +38,9 @@ class Fixed:
 
     def diff(self) -> str:
         """A unified diff from the file to its fixed text (empty when nothing changes)."""
-        lines = difflib.unified_diff(
+        from difflib import unified_diff
+
+        lines = unified_diff(
             self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
             fromfile=self.path, tofile=self.path,
         )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import fnmatch
 import io
 import re
 from dataclasses import dataclass
@@ -83,10 +82,16 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[tuple[str,
                 and file.is_file()
                 and not file.name.startswith("~$")  # Excel's lock file of an open workbook
                 and not any(p.startswith(".") or p in _SKIP_DIRS for p in parts)
-                and not any(fnmatch.fnmatch(file.as_posix(), pattern) for pattern in exclude)
+                and not (exclude and _excluded(file.as_posix(), exclude))
             ):
                 found.append((str(file), False))
     return found
+
+
+def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatch
+
+    return any(fnmatch(path, pattern) for pattern in patterns)
 
 
 def decode(path: str, data: bytes, legacy: bool) -> tuple[str, str]:

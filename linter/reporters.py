@@ -11,13 +11,10 @@ Each reporter takes a ``Report`` and returns the whole output as one string:
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
-from xml.etree import ElementTree as ET
 
 from . import __version__
 from .config import Settings
@@ -95,6 +92,8 @@ def to_json(report: Report) -> str:
         **report.counts(),
         "input_errors": report.errors,
     }
+    import json
+
     return json.dumps({"findings": findings, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -116,6 +115,8 @@ def relative(path: str) -> str:
 
 
 def _uri(path: str) -> str:
+    from urllib.parse import quote
+
     rel = relative(path)
     return Path(rel).as_uri() if Path(rel).is_absolute() else quote(rel)
 
@@ -177,6 +178,8 @@ def sarif(report: Report) -> str:
         "version": "2.1.0",
         "runs": [run],
     }
+    import json
+
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -228,6 +231,8 @@ def _owners(templates: list[Template], findings: list[Finding]) -> list[list[Fin
 
 
 def junit(report: Report) -> str:
+    from xml.etree import ElementTree as ET  # each output format imports what it needs
+
     by_file: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_file.setdefault(f.path, []).append(f)

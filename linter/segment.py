@@ -23,16 +23,14 @@ cached on disk, like jieba's own cache, under ``$XDG_CACHE_HOME/kefu-lint``.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import json
 import marshal
 import os
 import re
+import zlib
 from array import array
 from bisect import bisect_left
 from functools import lru_cache
-from importlib import resources
 from math import log
 from pathlib import Path
 from typing import Iterable
@@ -49,7 +47,7 @@ Crossing = dict[tuple[int, int], frozenset[str]]  # (offset from hit start, leng
 
 def user_dictionary() -> Path:
     """The domain user dictionary shared by the linter and the handbook's search index."""
-    return Path(str(resources.files("kefu_lint").joinpath("data/jieba_user_dict.txt")))
+    return Path(__file__).resolve().parent / "data" / "jieba_user_dict.txt"
 
 
 def jieba_dictionary() -> Path:
@@ -66,12 +64,13 @@ def cache_dir() -> Path:
 def _dictionary_key() -> str:
     """Names the dictionaries a cache was built from: jieba's (by path, size, time) and the
     user dictionary (by content)."""
-    key = hashlib.sha1(_FORMAT.encode())
     main, user = jieba_dictionary(), user_dictionary()
     stat = main.stat()
-    key.update(f"{main}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    key.update(user.read_bytes())
-    return key.hexdigest()[:16]
+    return f"{_FORMAT}{_digest(f'{main}:{stat.st_size}:{stat.st_mtime_ns}'.encode())}{_digest(user.read_bytes())}"
+
+
+def _digest(data: bytes) -> str:
+    return f"{zlib.crc32(data):08x}"
 
 
 def _write_cache(path: Path, data: bytes, stale: str) -> None:
@@ -235,16 +234,14 @@ class Segmenter:
         self._pending |= {s for s in shorts if _CJK_WORD.fullmatch(s)} - self._index.keys()
 
     def _load_index(self, shorts: list[str]) -> dict[str, Crossing]:
-        words = hashlib.sha1("\n".join(shorts).encode()).hexdigest()[:12]
-        path = cache_dir() / f"crossing-{_dictionary_key()}-{words}.json"
+        words = _digest("\n".join(shorts).encode())
+        path = cache_dir() / f"crossing-{_dictionary_key()}-{words}.marshal"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return {s: {(rel, n): frozenset(ws) for rel, n, ws in rows} for s, rows in data.items()}
-        except (OSError, ValueError, TypeError):
+            return marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
             pass
         index = build_index(shorts, self.dictionary.token_words())
-        rows = {s: [[rel, n, sorted(ws)] for (rel, n), ws in c.items()] for s, c in index.items()}
-        _write_cache(path, json.dumps(rows, ensure_ascii=False).encode("utf-8"), "crossing-*.json")
+        _write_cache(path, marshal.dumps(index), "crossing-*.marshal")
         return index
 
     def on_boundary(self, text: str, start: int, end: int) -> bool:

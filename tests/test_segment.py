@@ -120,7 +120,7 @@ def test_caches_of_other_dictionaries_are_removed(tmp_path, monkeypatch) -> None
     folder = tmp_path / "kefu-lint"
     folder.mkdir()
     (folder / "dictionary-0000000000000000.marshal").write_bytes(b"old")
-    (folder / "crossing-0000000000000000-000000000000.json").write_text("{}")
+    (folder / "crossing-0000000000000000-00000000.marshal").write_bytes(b"old")
     segmenter = Segmenter()
     segmenter.register(["不行"])
     segmenter.on_boundary("这个不行哦", 2, 4)
