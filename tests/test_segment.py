@@ -8,7 +8,6 @@ precision traps and a generated corpus.
 from __future__ import annotations
 
 import logging
-import random
 import re
 import sys
 from pathlib import Path
