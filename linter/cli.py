@@ -142,6 +142,8 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
 
 def _lint(linter: Linter, templates: list[Template]) -> list[Finding]:
     """Findings of one file; each worksheet of an Excel workbook is a template set of its own."""
+    if not templates or templates[0].sheet is None:  # not a workbook: one set
+        return linter.lint(templates)
     return [f for _, sheet in groupby(templates, key=lambda t: t.sheet) for f in linter.lint(list(sheet))]
 
 

@@ -300,6 +300,8 @@ class Linter:
 
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one template set (one file), sorted by position."""
+        if not templates:
+            return []
         findings: list[Finding] = []
         append, finding = findings.append, self._finding
         candidates = _Candidates(templates)
@@ -326,11 +328,12 @@ class Linter:
         else:
             line, column = template.locate(hit.start)
             end_line, end_column = template.locate(last)
-        code = rule.code
+        code, match = rule.code, hit.match
+        message = self._messages.get((code, match)) or self._message(rule, match)
         return Finding(
             template.path, line, column, end_line, end_column + 1, rule, self.severity[code],
-            self._message(rule, hit.match), template.id, self._urls[code], template.sheet,
-            self._fix(rule, hit.match) if self._fixes[code] else None,
+            message, template.id, self._urls[code], template.sheet,
+            self._fix(rule, match) if self._fixes[code] else None,
         )
 
     def _message(self, rule: Rule, match: str) -> str:
@@ -443,7 +446,7 @@ class Linter:
     def _check_duplicates(self, rule: Rule, templates: list[Template]) -> Iterator[Finding]:
         first: dict[str, Template] = {}
         for template in templates:
-            key = "".join(template.reply.split())
+            key = "".join(template.reply.split())  # spacing aside
             if key not in first:
                 first[key] = template
                 continue

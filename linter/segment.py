@@ -253,12 +253,12 @@ class Segmenter:
             self._index.update(self._load_index(sorted(self._pending)))
             self._pending.clear()
         crossing = self._index.get(text[start:end])
-        if crossing is not None and not any(
-            text[start + rel : start + rel + size] in words
-            for (rel, size), words in crossing.items()
-            if start + rel >= 0 and start + rel + size <= len(text)
-        ):
-            return True
+        if crossing is not None:
+            for (rel, size), words in crossing.items():
+                if start + rel >= 0 and text[start + rel : start + rel + size] in words:
+                    break  # a dictionary word around the hit: jieba has to decide
+            else:
+                return True
         # Cut the hit's block: jieba cuts each run of han characters on its own.
         first, last = start, end
         while first > 0 and _HAN.match(text, first - 1):

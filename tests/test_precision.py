@@ -84,3 +84,7 @@ def test_jieba_is_not_loaded_without_a_short_hit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_an_empty_set_has_no_findings() -> None:
+    assert LINTER.lint([]) == []
