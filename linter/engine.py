@@ -258,7 +258,7 @@ class Linter:
         self._gates = {rule.code: self._gate(rule) for rule in self.rules}
         self._messages: dict[tuple[str, str], str] = {}
         self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
-        self._checks: dict[str, Callable[[Rule, Template], list[Hit]]] = {
+        self._checks: dict[str, Callable[[Rule, list[Template]], Iterator[tuple[Template, Hit]]]] = {
             "words": self._check_words,
             "single_char": self._check_single_char,
             "opening": self._check_opening,
@@ -309,14 +309,11 @@ class Linter:
             if rule.check == "duplicate":
                 findings.extend(self._check_duplicates(rule, templates))
                 continue
-            check, code = self._checks[rule.check], rule.code
-            gate = self._gates[code]
-            for index in gate(candidates) if gate else range(len(templates)):
-                template = templates[index]
-                hits = check(rule, template)
-                if hits and not (template.noqa and code.startswith(template.noqa)):
-                    for hit in hits:
-                        append(finding(rule, template, hit))
+            code, gate = rule.code, self._gates[rule.code]
+            selected = [templates[i] for i in gate(candidates)] if gate else templates
+            for template, hit in self._checks[rule.check](rule, selected):
+                if not (template.noqa and code.startswith(template.noqa)):
+                    append(finding(rule, template, hit))
         findings.sort(key=_POSITION)
         return findings
 
@@ -351,97 +348,102 @@ class Linter:
 
     # -- check kinds
 
-    def _check_words(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
+    # Each check kind takes the templates its gate selected and yields (template, hit) pairs:
+    # one call per rule and set, not one per template.
+
+    def _check_words(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
         pattern, allow = self._words[rule.code]
-        hits = []
-        for m in pattern.finditer(text):
-            start, end = m.span()
-            if allow and any(a.start() <= start and end <= a.end() for a in allow.finditer(text)):
-                continue
-            if end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
-                continue
-            hits.append(Hit(start, end, m.group()))
-        return hits
+        for template in templates:
+            text = template.reply
+            for m in pattern.finditer(text):
+                start, end = m.span()
+                if allow and any(a.start() <= start and end <= a.end() for a in allow.finditer(text)):
+                    continue
+                if end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
+                    continue
+                yield template, Hit(start, end, m.group())
 
-    def _check_pattern(self, rule: Rule, template: Template) -> list[Hit]:
+    def _check_pattern(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
         pattern, allow = self._patterns[rule.code]
-        text = template.reply
-        hits = []
-        for m in pattern.finditer(text):
-            if not (allow and any(a.start() <= m.start() and m.end() <= a.end() for a in allow.finditer(text))):
-                hits.append(Hit(m.start(), m.end(), m.group()))
-        return hits
+        for template in templates:
+            text = template.reply
+            for m in pattern.finditer(text):
+                if not (allow and any(a.start() <= m.start() and m.end() <= a.end() for a in allow.finditer(text))):
+                    yield template, Hit(m.start(), m.end(), m.group())
 
-    def _check_single_char(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
-        content = self.emoticon.sub("", text) if "[" in text else text
-        first = _CONTENT.search(content)
-        if first and _CONTENT.search(content, first.end()):  # two content characters: enough
-            return []
-        return [Hit(0, _first_line_end(text), text.strip())]
+    def _check_single_char(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        for template in templates:
+            text = template.reply
+            content = self.emoticon.sub("", text) if "[" in text else text
+            first = _CONTENT.search(content)
+            if not (first and _CONTENT.search(content, first.end())):  # fewer than two
+                yield template, Hit(0, _first_line_end(text), text.strip())
 
     _ADDRESS = re.compile(r"(?:亲+(?:爱的)?|您好)?[\s，,、。！!~～]*")
 
-    def _check_opening(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
-        start = self._ADDRESS.match(text).end()
-        for word in self._openings[rule.code]:
-            if text.startswith(word, start):
-                end = start + len(word)
-                # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
-                return [Hit(start, end, word)] if SEGMENTER.on_boundary(text, start, end) else []
-        return []
+    def _check_opening(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        openings = self._openings[rule.code]
+        for template in templates:
+            text = template.reply
+            start = self._ADDRESS.match(text).end()
+            for word in openings:
+                if text.startswith(word, start):
+                    end = start + len(word)
+                    # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
+                    if SEGMENTER.on_boundary(text, start, end):
+                        yield template, Hit(start, end, word)
+                    break
 
-    def _check_missing(self, rule: Rule, template: Template) -> list[Hit]:
+    def _check_missing(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
         """``requires`` and ``emoji``: the gate (``_Candidates.lacking``) has already picked
         exactly the replies in which none of the rule's patterns matches."""
-        return [Hit(0, _first_line_end(template.reply), "")]
+        for template in templates:
+            yield template, Hit(0, _first_line_end(template.reply), "")
 
-    def _check_longer(self, rule: Rule, template: Template) -> list[Hit]:
-        mine = content_length(template.reply, self.emoticon)
-        theirs = content_length(template.customer, self.emoticon)
-        if mine > theirs:
-            return []
-        return [Hit(0, _first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字")]
+    def _check_longer(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        for template in templates:
+            mine = content_length(template.reply, self.emoticon)
+            theirs = content_length(template.customer, self.emoticon)
+            if mine <= theirs:
+                yield template, Hit(0, _first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字")
 
-    def _check_scene(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
-        if rule.first_sentence:
-            end = _SENTENCE_END.search(text)
-            text = text[: end.end()] if end else text
-        missing = [label for label, words in rule.groups if not any(w in text for w in words)]
-        return [Hit(0, _first_line_end(template.reply), "和".join(missing))] if missing else []
+    def _check_scene(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        for template in templates:
+            text = template.reply
+            if rule.first_sentence:
+                end = _SENTENCE_END.search(text)
+                text = text[: end.end()] if end else text
+            missing = [label for label, words in rule.groups if not any(w in text for w in words)]
+            if missing:
+                yield template, Hit(0, _first_line_end(template.reply), "和".join(missing))
 
     _BRACES = re.compile(r"\{([^{}\n]*)\}")
     _BRACKETS = re.compile(r"\[([^\[\]\n]{1,20})\]")
 
-    def _check_placeholder(self, rule: Rule, template: Template) -> list[Hit]:
-        return list(self._placeholders(template)) if "{" in template.reply or "}" in template.reply or "[" in template.reply else []
+    def _check_placeholder(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        for template in templates:
+            text = template.reply
+            declared = template.placeholders.union(self.settings.placeholders)
+            for m in self._BRACES.finditer(text):
+                name = m.group(1).strip()
+                if not name:
+                    yield template, Hit(*m.span(), "空的占位符 {}")
+                elif name not in declared:
+                    yield template, Hit(*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
+            rest = self._BRACES.sub(lambda m: " " * len(m.group()), text)
+            for m in re.finditer(r"[{}]", rest):
+                yield template, Hit(m.start(), m.end(), f"花括号「{m.group()}」不成对")
+            for m in self._BRACKETS.finditer(text):
+                if m.group(1) not in self.emoticon_names:
+                    yield template, Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
 
-    def _placeholders(self, template: Template) -> Iterator[Hit]:
-        text = template.reply
-        declared = template.placeholders.union(self.settings.placeholders)
-        for m in self._BRACES.finditer(text):
-            name = m.group(1).strip()
-            if not name:
-                yield Hit(*m.span(), "空的占位符 {}")
-            elif name not in declared:
-                yield Hit(*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
-        rest = self._BRACES.sub(lambda m: " " * len(m.group()), text)
-        for m in re.finditer(r"[{}]", rest):
-            yield Hit(m.start(), m.end(), f"花括号「{m.group()}」不成对")
-        for m in self._BRACKETS.finditer(text):
-            if m.group(1) not in self.emoticon_names:
-                yield Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
-
-    def _check_max_length(self, rule: Rule, template: Template) -> list[Hit]:
-        text = template.reply
+    def _check_max_length(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
         limit = self.settings.max_length
-        if len(text) <= limit:
-            return []
-        visible = [i for i, char in enumerate(text) if not char.isspace()]
-        return [Hit(visible[limit], len(text), str(len(visible)))] if len(visible) > limit else []
+        for template in templates:
+            text = template.reply
+            visible = [i for i, char in enumerate(text) if not char.isspace()]
+            if len(visible) > limit:
+                yield template, Hit(visible[limit], len(text), str(len(visible)))
 
     def _check_duplicates(self, rule: Rule, templates: list[Template]) -> Iterator[Finding]:
         first: dict[str, Template] = {}
