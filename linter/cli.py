@@ -20,7 +20,7 @@ from .config import UsageError, check_codes, find_config, load_settings
 from .engine import Finding, Linter, Template, at_or_above
 from .explain import as_text as explain
 from .fixes import fix_text
-from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, load
+from .loaders import SUFFIXES, Columns, InputError, NotATemplateSet, discover, file_suffix, load
 from .reporters import FORMATS, SEVERITY_NAMES, Report
 from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES
 
@@ -101,7 +101,10 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
     report = Report(settings=settings)
     diffs: list[str] = []
     fixes = fixed_files = 0
-    for path, named in discover(list(paths), settings.exclude):
+    files = discover(list(paths), settings.exclude)
+    if not files:  # a mistyped folder must not pass a CI gate silently
+        _fail(f"在 {' '.join(paths)} 中没有找到可检查的文件（支持 {' '.join(SUFFIXES)}）")
+    for path, named in files:
         try:
             if path == "-":
                 path = stdin_filename or "<stdin>"

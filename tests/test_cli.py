@@ -259,3 +259,10 @@ def test_bad_config_exit_2(tmp_path: Path, config: str, message: str) -> None:
     no_traceback(result)
     assert result.exit_code == 2
     assert result.output.startswith(f"kefu-lint: {path}") and message in result.output
+
+
+def test_a_folder_without_template_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.json").write_text("{}")
+    result = run(str(tmp_path), "--no-config")
+    assert result.exit_code == 2
+    assert "没有找到可检查的文件" in result.output
