@@ -423,17 +423,18 @@ def load_markdown(path: str, text: str, columns: Columns) -> list[Template]:
     i = body
     while i < len(lines):
         line = lines[i]
+        first = line.lstrip()[:1]  # what a line starts with decides what it can be
         if fence:
             fence = None if line.strip().startswith(fence) else fence
             i += 1
             continue
-        if m := _FENCE.match(line):
+        if first in ("`", "~") and (m := _FENCE.match(line)):
             fence = m.group(1)
-        elif m := _DIRECTIVE.search(line):
+        elif first == "<" and (m := _DIRECTIVE.search(line)):
             directive = _directive(path, m.group(1), i + 1)
-        elif _QUOTE.match(line):
-            end = i
-            while end < len(lines) and _QUOTE.match(lines[end]):
+        elif first == ">":
+            end = i + 1
+            while end < len(lines) and lines[end].lstrip()[:1] == ">":
                 end += 1
             templates.extend(_quote_templates(path, lines, i, end, directive, page_scene, stem, len(templates)))
             directive = {}
@@ -476,7 +477,7 @@ def _quote_templates(path, lines, start, end, directive, page_scene, stem, count
     paragraphs: list[tuple[int, list[str]]] = []  # (first line index, contents)
     for index in range(start, end):
         content = _QUOTE.match(lines[index]).group(2)
-        if not content.strip():
+        if not content or content.isspace():
             paragraphs.append((index + 1, []))
         elif paragraphs and paragraphs[-1][1]:
             paragraphs[-1][1].append(content)
