@@ -465,5 +465,5 @@ def severity_rank(severity: str) -> int:
 
 
 def at_or_above(findings: Iterable[Finding], threshold: str) -> int:
-    limit = severity_rank(threshold)
-    return sum(1 for f in findings if severity_rank(f.severity) <= limit)
+    failing = SEVERITIES[: severity_rank(threshold) + 1]
+    return sum(1 for f in findings if f.severity in failing)
