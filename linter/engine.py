@@ -15,8 +15,10 @@ A handful of check kinds do all the matching (see ``rules.py`` for the rules tha
 ``max_length``   a reply over the configured length
 ``duplicate``    the same reply under two templates of one set (checked per file)
 
-jieba is imported lazily, the first time a short hit or an opening word needs a word boundary;
-a file with no candidate hits never loads it.
+Each rule first asks its *gate* which replies of the set it could fire on — answered for all
+of them at once (one scan of the joined replies, or a stop-at-first-match search per reply) —
+and its check kind then looks only at those. Word boundaries come from ``segment.py``: jieba's
+answer, almost always without loading jieba or its dictionary.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import partial
+from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter
-from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from .config import Settings
