@@ -71,19 +71,22 @@ def test_finding_points_at_the_word() -> None:
     assert (finding.line, finding.column, finding.end_column) == (3, 9, 11)
 
 
-def test_jieba_is_not_loaded_without_a_short_hit() -> None:
+def test_segmentation_is_not_loaded_without_a_short_hit() -> None:
     import subprocess
     import sys
 
     code = (
         "import sys\n"
         "from kefu_lint.config import Settings\n"
-        "from kefu_lint.engine import Linter, Template\n"
-        "Linter(Settings()).lint([Template(path='t', reply='亲，您好，有什么可以帮您的呢[微笑]')])\n"
-        "print('jieba' in sys.modules)\n"
+        "from kefu_lint.engine import SEGMENTER, Linter, Template\n"
+        "linter = Linter(Settings())\n"
+        "linter.lint([Template(path='t', reply='亲，您好，有什么可以帮您的呢[微笑]')])\n"
+        "print('jieba' in sys.modules, SEGMENTER.loaded)\n"
+        "linter.lint([Template(path='t', reply='这款迷你包不行哦')])  # 迷你 crosses 你: cut the block\n"
+        "print('jieba' in sys.modules, SEGMENTER.loaded)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.split() == ["False", "False", "False", "True"]
 
 
 def test_an_empty_set_has_no_findings() -> None:
