@@ -40,7 +40,7 @@ _CJK_WORD = re.compile(f"[{CJK}]+")
 _HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
 _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
-_FORMAT = "1"  # bump when the cache layout changes
+_FORMAT = "2"  # bump when the cache layout changes
 
 Crossing = dict[tuple[int, int], frozenset[str]]  # (offset from hit start, length) -> words
 
@@ -89,10 +89,13 @@ def _write_cache(path: Path, data: bytes, stale: str) -> None:
 
 
 class Dictionary:
-    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as sorted arrays."""
+    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as sorted arrays, one per
+    first character, unpacked on first use: cutting a few blocks touches a few dozen of them."""
 
-    def __init__(self, words: list[str], freqs: array, total: int) -> None:
-        self.words, self.freqs, self.total, self.logtotal = words, freqs, total, log(total)
+    def __init__(self, buckets: dict[str, tuple[str, bytes]], total: int) -> None:
+        self._packed = buckets  # first character -> ("\n"-joined sorted words, their counts)
+        self._buckets: dict[str, tuple[list[str], array]] = {}
+        self.total, self.logtotal = total, log(total)
         self.boundaries = lru_cache(maxsize=8192)(self._boundaries)
 
     @classmethod
@@ -115,30 +118,42 @@ class Dictionary:
                     raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
                 freq[word] = int(count)
                 total += int(count)
-        words = sorted(freq)
-        return cls(words, array("q", (freq[w] for w in words)), total)
+        grouped: dict[str, list[str]] = {}
+        for word in sorted(freq):
+            grouped.setdefault(word[0], []).append(word)
+        buckets = {
+            char: ("\n".join(words), array("q", (freq[w] for w in words)).tobytes())
+            for char, words in grouped.items()
+        }
+        return cls(buckets, total)
 
     @classmethod
     def load(cls) -> Dictionary:
         path = cache_dir() / f"dictionary-{_dictionary_key()}.marshal"
         try:
-            blob, counts, total = marshal.loads(path.read_bytes())
-            freqs = array("q")
-            freqs.frombytes(counts)
-            return cls(blob.split("\n"), freqs, total)
+            return cls(*marshal.loads(path.read_bytes()))
         except (OSError, ValueError, EOFError, TypeError):
             pass
         built = cls.build()
-        data = marshal.dumps(("\n".join(built.words), built.freqs.tobytes(), built.total))
-        _write_cache(path, data, "dictionary-*.marshal")
+        _write_cache(path, marshal.dumps((built._packed, built.total)), "dictionary-*.marshal")
         return built
+
+    def _bucket(self, char: str) -> tuple[list[str], array]:
+        bucket = self._buckets.get(char)
+        if bucket is None:
+            words, counts = self._packed.get(char, ("", b""))
+            freqs = array("q")
+            freqs.frombytes(counts)
+            bucket = self._buckets[char] = (words.split("\n") if words else [], freqs)
+        return bucket
 
     def _freq(self, fragment: str) -> int | None:
         """``FREQ.get(fragment)``: the word's count, 0 for a mere prefix, None if neither."""
-        i = bisect_left(self.words, fragment)
-        if i == len(self.words) or not self.words[i].startswith(fragment):
+        words, freqs = self._bucket(fragment[0])
+        i = bisect_left(words, fragment)
+        if i == len(words) or not words[i].startswith(fragment):
             return None
-        return self.freqs[i] if self.words[i] == fragment else 0
+        return freqs[i] if words[i] == fragment else 0
 
     def tokens(self, block: str) -> list[str]:
         """``jieba.lcut(block, HMM=False)`` for one run of han characters."""
@@ -185,7 +200,9 @@ class Dictionary:
 
     def token_words(self) -> Iterable[str]:
         """Words jieba can emit as tokens that join characters: two or more, count above 0."""
-        return (w for w, count in zip(self.words, self.freqs) if count and len(w) > 1)
+        for char in self._packed:
+            words, freqs = self._bucket(char)
+            yield from (w for w, count in zip(words, freqs) if count and len(w) > 1)
 
 
 def build_index(shorts: Iterable[str], words: Iterable[str]) -> dict[str, Crossing]:
