@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import partial
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import attrgetter
@@ -448,9 +449,12 @@ class Linter:
                 yield template, Hit(visible[limit], len(text), str(len(visible)))
 
     def _check_duplicates(self, rule: Rule, templates: list[Template]) -> Iterator[Finding]:
+        keys = ["".join(t.reply.split()) for t in templates]  # spacing aside
+        counts = Counter(keys)
         first: dict[str, Template] = {}
-        for template in templates:
-            key = "".join(template.reply.split())  # spacing aside
+        for template, key in zip(templates, keys):
+            if counts[key] == 1:
+                continue
             if key not in first:
                 first[key] = template
                 continue

@@ -242,11 +242,11 @@ def _plain_template(path, fields, line, column, seen, templates) -> bool:
 
 
 def load_txt(path: str, text: str, columns: Columns) -> list[Template]:
-    templates = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if reply := line.strip():
-            templates.append(Template(path, reply, number, line.index(reply) + 1))
-    return templates
+    return [
+        Template(path, reply, number, line.index(reply) + 1)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if (reply := line.strip())
+    ]
 
 
 # ---------------------------------------------------------------------------- CSV
