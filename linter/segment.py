@@ -40,9 +40,12 @@ _CJK_WORD = re.compile(f"[{CJK}]+")
 _HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
 _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
-_FORMAT = "2"  # bump when the cache layout changes
+_FORMAT = "3"  # bump when the cache layout changes
 
-Crossing = dict[tuple[int, int], frozenset[str]]  # (offset from hit start, length) -> words
+# For one short word: its neighbour ("L" + the character before the hit, or "R" + the one
+# after it) -> (offset from the hit's start, length, dictionary words) of the words that cross
+# that edge. Most neighbours have no entry at all, which settles the hit with two lookups.
+Crossing = dict[str, tuple[tuple[int, int, frozenset[str]], ...]]
 
 
 def user_dictionary() -> Path:
@@ -135,7 +138,7 @@ class Dictionary:
         except (OSError, ValueError, EOFError, TypeError):
             pass
         built = cls.build()
-        _write_cache(path, marshal.dumps((built._packed, built.total)), "dictionary-*.marshal")
+        _write_cache(path, marshal.dumps((built._packed, built.total)), "dictionary-*")
         return built
 
     def _bucket(self, char: str) -> tuple[list[str], array]:
@@ -225,7 +228,21 @@ def build_index(shorts: Iterable[str], words: Iterable[str]) -> dict[str, Crossi
                 tried.add((short, rel))
                 if all(word[j - rel] == short[j] for j in range(max(0, rel), min(n, rel + size))):
                     found[short].setdefault((rel, size), set()).add(word)
-    return {s: {k: frozenset(v) for k, v in by.items()} for s, by in found.items()}
+    index: dict[str, Crossing] = {}
+    for short, by_span in found.items():
+        n = len(short)
+        sides: dict[str, dict[tuple[int, int], set[str]]] = {}
+        for (rel, size), crossing in by_span.items():
+            for word in crossing:
+                if rel < 0:  # covers the character before the hit
+                    sides.setdefault("L" + word[-1 - rel], {}).setdefault((rel, size), set()).add(word)
+                if rel + size > n:  # covers the character after it
+                    sides.setdefault("R" + word[n - rel], {}).setdefault((rel, size), set()).add(word)
+        index[short] = {
+            side: tuple((rel, size, frozenset(words)) for (rel, size), words in sorted(spans.items()))
+            for side, spans in sides.items()
+        }
+    return index
 
 
 class Segmenter:
@@ -258,7 +275,7 @@ class Segmenter:
         except (OSError, ValueError, EOFError, TypeError):
             pass
         index = build_index(shorts, self.dictionary.token_words())
-        _write_cache(path, marshal.dumps(index), "crossing-*.marshal")
+        _write_cache(path, marshal.dumps(index), "crossing-*")
         return index
 
     def on_boundary(self, text: str, start: int, end: int) -> bool:
@@ -271,7 +288,10 @@ class Segmenter:
             self._pending.clear()
         crossing = self._index.get(text[start:end])
         if crossing is not None:
-            for (rel, size), words in crossing.items():
+            candidates = (crossing.get("L" + text[start - 1], ()) if start else ()) + (
+                crossing.get("R" + text[end], ()) if end < len(text) else ()
+            )
+            for rel, size, words in candidates:
                 if start + rel >= 0 and text[start + rel : start + rel + size] in words:
                     break  # a dictionary word around the hit: jieba has to decide
             else:

@@ -87,7 +87,11 @@ def test_boundary_answers_match_jieba(jieba, texts, tmp_path, monkeypatch) -> No
 
 def test_crossing_index() -> None:
     index = build_index(["你"], ["迷你", "你好", "你们好", "好的"])
-    assert index["你"] == {(-1, 2): frozenset({"迷你"}), (0, 2): frozenset({"你好"}), (0, 3): frozenset({"你们好"})}
+    assert index["你"] == {
+        "L迷": ((-1, 2, frozenset({"迷你"})),),
+        "R好": ((0, 2, frozenset({"你好"})),),
+        "R们": ((0, 3, frozenset({"你们好"})),),
+    }
 
 
 def test_caches_are_written_once_and_reused(tmp_path, monkeypatch) -> None:
