@@ -599,7 +599,7 @@ RULES: tuple[Rule, ...] = (
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情（语气词和表情拉近距离，而不是标点）",
         handbook="mindset/warm-communication.md#habits",
         # One alternative per mark, each starting with the mark itself (a fast scan).
-        words=tuple(f"{re.escape(mark)}{{2,}}" for mark in "!！?？。，,"),
+        words=tuple(f"{re.escape(mark)}{re.escape(mark)}+" for mark in "!！?？。，,"),
         allow=_PROTECTED,
         fix=((r"(.)\1+", r"\1"),),
         bad=(
