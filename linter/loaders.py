@@ -474,20 +474,21 @@ def _directive(path: str, body: str, line: int) -> dict[str, str]:
 
 def _quote_templates(path, lines, start, end, directive, page_scene, stem, count) -> list[Template]:
     """Templates in the blockquote ``lines[start:end]``."""
-    paragraphs: list[tuple[int, list[str]]] = []  # (first line index, contents)
+    paragraphs: list[tuple[int, str, list[str]]] = []  # (first line index, its prefix, contents)
     for index in range(start, end):
-        content = _QUOTE.match(lines[index]).group(2)
+        prefix, content = _QUOTE.match(lines[index]).groups()
         if not content or content.isspace():
-            paragraphs.append((index + 1, []))
-        elif paragraphs and paragraphs[-1][1]:
-            paragraphs[-1][1].append(content)
+            paragraphs.append((index + 1, "", []))
+        elif paragraphs and paragraphs[-1][2]:
+            paragraphs[-1][2].append(content)
         else:
-            paragraphs.append((index, [content]))
-    scene = _scene(path, directive.get("scene"), start) or page_scene
+            paragraphs.append((index, prefix, [content]))
+    scene = _scene(path, directive["scene"], start) if "scene" in directive else page_scene
     noqa = _noqa(path, directive["noqa"], start) if "noqa" in directive else ()
+    base = directive.get("id")
     templates: list[Template] = []
     customer = None
-    for index, contents in paragraphs:
+    for index, prefix, contents in paragraphs:
         if not contents:
             continue
         label = _LABEL.match(contents[0])
@@ -498,18 +499,16 @@ def _quote_templates(path, lines, start, end, directive, page_scene, stem, count
         if label.group(1) == "顾客":
             customer = text
             continue
-        number = count + len(templates) + 1
-        base = directive.get("id")
-        template_id = (base if not templates else f"{base}-{len(templates) + 1}") if base else f"{stem}-{number}"
-        prefix = _QUOTE.match(lines[index]).group(1)
-        first = lines[index][len(prefix) + label.end():]
+        if base:
+            template_id = f"{base}-{len(templates) + 1}" if templates else base
+        else:
+            template_id = f"{stem}-{count + len(templates) + 1}"
+        first = contents[0][label.end():]
         column = len(prefix) + label.end() + 1 + (len(first) - len(first.lstrip()))
-        raw = "\n".join(lines[index : index + len(contents)])[column - 1 :]
+        raw = "\n".join(lines[index : index + len(contents)])[column - 1 :] if len(contents) > 1 else text
         templates.append(
-            Template(
-                path=path, reply=text, line=index + 1, column=column, id=template_id,
-                customer=customer, scene=scene, noqa=noqa, raw=None if raw == text else raw,
-            )
+            Template(path, text, index + 1, column, template_id, customer, scene, noqa,
+                     raw=None if raw == text else raw)
         )
         customer = None
     return templates
