@@ -110,19 +110,18 @@ class Hit:
 # ---------------------------------------------------------------------------- text helpers
 
 _EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d"
-_EMOTICON = re.compile(r"\[(?:" + "|".join(map(re.escape, EMOTICONS)) + r")\]")
 # What counts as content when comparing lengths: CJK, letters, digits (ASCII and full-width).
 _CONTENT = re.compile(f"[{CJK}A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
-def content_length(text: str, emoticon: re.Pattern = _EMOTICON) -> int:
+def content_length(text: str, emoticon: re.Pattern) -> int:
     """Characters that carry content: CJK, letters, digits; not spaces, punctuation, emoji."""
     return len(_CONTENT.findall(emoticon.sub("", text)))
 
 
-def _first_line_end(text: str, start: int = 0) -> int:
-    end = text.find("\n", start)
+def _first_line_end(text: str) -> int:
+    end = text.find("\n")
     return len(text) if end < 0 else end
 
 
@@ -209,24 +208,19 @@ class Linter:
         names = EMOTICONS + settings.emoticons
         self.emoticon_names = frozenset(names)
         self.emoticon = re.compile(r"\[(?:" + "|".join(map(re.escape, names)) + r")\]")
-        self._words: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
+        # Word lists (``words``) and plain patterns (``pattern``): (alternation, allow alternation).
+        self._lists: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
         # Required patterns: a reply passes when any of them matches. KF204's are kept apart
         # (emoticon, emoji, kaomoji) because each alone has a first-character fast path.
         self._required: dict[str, tuple[re.Pattern, ...]] = {}
-        self._patterns: dict[str, tuple[re.Pattern, re.Pattern | None]] = {}
         self._fixes = {rule.code: [(re.compile(p), t) for p, t in rule.fix] for rule in self.rules}
         for rule in self.rules:
-            if rule.check == "words":
+            if rule.check in ("words", "pattern"):  # config allow/deny exist for word lists only
                 words = rule.words + tuple(map(re.escape, settings.deny.get(rule.code, ())))
                 allow = rule.allow + tuple(map(re.escape, settings.allow.get(rule.code, ())))
-                self._words[rule.code] = (
+                self._lists[rule.code] = (
                     re.compile(_alternation(words)),
                     re.compile(_alternation(allow)) if allow else None,
-                )
-            elif rule.check == "pattern":
-                self._patterns[rule.code] = (
-                    re.compile(_alternation(rule.words)),
-                    re.compile(_alternation(rule.allow)) if rule.allow else None,
                 )
             elif rule.check == "requires":
                 # Single characters as one class (a fast C scan), longer words as an alternation.
@@ -262,7 +256,7 @@ class Linter:
         self._messages: dict[tuple[str, str], str] = {}
         self._openings = {r.code: sorted(r.words, key=len, reverse=True) for r in self.rules if r.check == "opening"}
         self._checks: dict[str, Callable[[Rule, list[Template]], Iterator[tuple[Template, Hit]]]] = {
-            "words": self._check_words,
+            "words": self._check_list,
             "single_char": self._check_single_char,
             "opening": self._check_opening,
             "requires": self._check_missing,
@@ -271,7 +265,7 @@ class Linter:
             "scene": self._check_scene,
             "placeholder": self._check_placeholder,
             "max_length": self._check_max_length,
-            "pattern": self._check_pattern,
+            "pattern": self._check_list,
         }
 
     # -- driver
@@ -281,10 +275,8 @@ class Linter:
         For ``requires`` and ``emoji`` the gate is the whole check; for the others it is a
         cheap superset and the per-reply check decides."""
         code = rule.code
-        if rule.check == "words":
-            return partial(_Candidates.having, patterns=(self._words[code][0],))
-        if rule.check == "pattern":
-            return partial(_Candidates.having, patterns=(self._patterns[code][0],))
+        if rule.check in ("words", "pattern"):
+            return partial(_Candidates.having, patterns=(self._lists[code][0],))
         if rule.check == "placeholder":
             return partial(_Candidates.having, patterns=(self._placeholder_gate,))
         if rule.check == "opening":
@@ -354,25 +346,21 @@ class Linter:
     # Each check kind takes the templates its gate selected and yields (template, hit) pairs:
     # one call per rule and set, not one per template.
 
-    def _check_words(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
-        pattern, allow = self._words[rule.code]
+    def _check_list(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        """``words`` and ``pattern``: hits of the alternation outside ``allow`` spans; for word
+        lists, short hits must also stand on jieba word boundaries."""
+        pattern, allow = self._lists[rule.code]
+        words = rule.check == "words"
         for template in templates:
             text = template.reply
+            allowed = [m.span() for m in allow.finditer(text)] if allow else ()
             for m in pattern.finditer(text):
                 start, end = m.span()
-                if allow and any(a.start() <= start and end <= a.end() for a in allow.finditer(text)):
+                if any(a <= start and end <= b for a, b in allowed):
                     continue
-                if end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
+                if words and end - start <= SHORT_WORD and not SEGMENTER.on_boundary(text, start, end):
                     continue
                 yield template, Hit(start, end, m.group())
-
-    def _check_pattern(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
-        pattern, allow = self._patterns[rule.code]
-        for template in templates:
-            text = template.reply
-            for m in pattern.finditer(text):
-                if not (allow and any(a.start() <= m.start() and m.end() <= a.end() for a in allow.finditer(text))):
-                    yield template, Hit(m.start(), m.end(), m.group())
 
     def _check_single_char(self, rule: Rule, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
         for template in templates:

@@ -84,8 +84,9 @@ def _write_cache(path: Path, data: bytes, stale: str) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         tmp.replace(path)
+        current = _dictionary_key()
         for old in path.parent.glob(stale):
-            if old != path and _dictionary_key() not in old.name:
+            if old != path and current not in old.name:
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # an unwritable cache only costs a rebuild next time
