@@ -8,7 +8,7 @@ word) as plain text, a YAML template set and Markdown scripts; runs ``kefu-lint`
 default rules on each in a fresh process; prints median wall time and peak memory (max RSS of
 the child process). The floor is one compiled regular expression of the taboo words over the
 same .txt file, also a whole fresh process. ``--write-docs`` writes the table and an SVG plot
-into the handbook's performance page, ``docs/style/performance.md``.
+into the handbook's performance page, ``docs/tools/performance.md``.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/style/performance.md")
+    parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/tools/performance.md")
     args = parser.parse_args()
 
     # Measure kefu-lint as installed: pip compiles a package's bytecode when it installs it, an

@@ -54,7 +54,7 @@ def index_page(rules: Iterable[Rule]) -> str:
         "",
         "这一节是话术检查工具 kefu-lint 的规则说明，由规则表自动生成：工具报告的每个问题后面都有一个链接，"
         "点开就是这里对应的规则，说明它为什么存在、什么样的回复会被报告、应该怎么写。"
-        "示例和工具测试用的是同一批话术。命令的用法见 [kefu-lint 命令行](cli.md)。",
+        "示例和工具测试用的是同一批话术。命令的用法见 [kefu-lint 命令行](../tools/cli.md)。",
     ]
     rules = list(rules)
     for slug, (title, description) in CATEGORIES.items():

@@ -519,7 +519,7 @@ RULES: tuple[Rule, ...] = (
             "方括号只留给旺旺表情。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md#convention",
+        handbook="tools/authoring.md#convention",
         bad=(
             _ex("亲，您的订单{订单号已经发货了哦[微笑]"),
             _ex("亲，[产品名称]已经为您预留了呢[微笑]"),
@@ -543,7 +543,7 @@ RULES: tuple[Rule, ...] = (
             "超过上限（默认 300 字，可用配置 max-length 调整）的回复应拆分或精简。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md#convention",
+        handbook="tools/authoring.md#convention",
         bad=(_ex("亲，" + "这款面料柔软透气，" * 34 + "欢迎选购哦[微笑]"),),
         good=(_ex("亲，这款面料柔软透气，欢迎选购哦[微笑]"),),
     ),
@@ -561,7 +561,7 @@ RULES: tuple[Rule, ...] = (
             "数字（99.9）、网址、占位符和表情里的半角符号保持原样。kefu-lint --fix 可以自动改正。"
         ),
         source="kefu-lint 模板规范",
-        handbook="scripts/index.md#convention",
+        handbook="tools/authoring.md#convention",
         words=(
             # After a CJK character: before another one, or a sentence end (. ? ! before a line
             # end, the reply's end or an emoticon). Written to start with the punctuation, so

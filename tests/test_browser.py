@@ -66,6 +66,7 @@ SEARCHES = {
     "绝对化用语": "style/compliance/",
     "占位符": "style/templates/",
     "KF101": "style/redlines/",
+    "话术编写约定": "tools/authoring/",
 }
 
 # Queries whose last word Material's shipped search worker drops (hooks/search_fix.py).
