@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from kefu_lint.explain import as_markdown, escape_markdown
-from kefu_lint.reporters import SEVERITY_NAMES
+from kefu_lint.model import SEVERITY_NAMES
 from kefu_lint.rules import CATEGORIES, RULES, Rule
 
 STYLE_DIR = "style"

@@ -1,4 +1,4 @@
-"""The ``kefu-lint`` command line.
+"""The ``kefu-lint`` command line: parse options, call the API, print, exit — nothing else.
 
 ``kefu-lint [OPTIONS] PATH...`` lints (the ``check`` command is the default), ``kefu-lint rules``
 lists the rules, ``kefu-lint rule CODE`` explains one. Exit codes: 0 clean, 1 findings at or
@@ -7,22 +7,22 @@ above ``fail-on``, 2 usage or input errors (reported in one line each, never a t
 
 from __future__ import annotations
 
-import gc
+import os
 import sys
 from dataclasses import replace
-from itertools import groupby
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .api import FileResult, Summary, check_file, linter_for
 from .config import UsageError, check_codes, find_config, load_settings
-from .engine import Finding, Linter, Template, at_or_above
 from .explain import as_text as explain
 from .fixes import fix_text
-from .loaders import SUFFIXES, Columns, InputError, NotATemplateSet, discover, file_suffix, load
-from .reporters import FORMATS, SEVERITY_NAMES, Report
-from .rules import CATEGORIES, RULES, RULES_BY_CODE, SEVERITIES
+from .loaders import LEGACY, SUFFIXES, Columns, InputError, discover, file_suffix
+from .model import SEVERITIES, SEVERITY_NAMES
+from .reporters import FORMATS, Text
+from .rules import CATEGORIES, RULES, RULES_BY_CODE
 
 
 class _DefaultToCheck(click.Group):
@@ -44,6 +44,17 @@ def main() -> None:
     kefu-lint rules            列出全部规则
     kefu-lint rule KF101       查看一条规则的说明和示例
     """
+
+
+def console() -> None:
+    """The ``kefu-lint`` console script. A short-lived process that builds many small objects
+    and few reference cycles: the cyclic garbage collector runs less often here (only here,
+    never when ``main`` is called from Python)."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+    main()
 
 
 def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -77,12 +88,16 @@ def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
                    "文件其余部分逐字节不变；Excel（.xlsx）文件不修复。")
 @click.option("--diff", "diff", is_flag=True,
               help="只显示 --fix 会做的修改（unified diff），不改文件；有修改时退出码为 1。")
+@click.option("--statistics", is_flag=True, help="最后按规则列出问题数（从多到少）。")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出最后的汇总行。")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="文本输出是否带颜色（auto：输出到终端且未设置 NO_COLOR 时）。")
 def check(paths, output_format, select, ignore, fail_on, max_length, config_path, no_config,
           base_url, reply_column, customer_column, id_column, scene_column, stdin_filename,
-          fix, diff) -> None:
+          fix, diff, statistics, quiet, color) -> None:
     """检查话术文件（.yaml .txt .csv .md .xlsx）或目录；- 表示标准输入。"""
     if fix and not diff and "-" in paths:
-        _fail("--fix 不能用于标准输入（- ）；可用 --diff 查看修改")
+        _fail("--fix 不能用于标准输入（-）；可用 --diff 查看修改")
     try:
         settings = load_settings(None if no_config else config_path or find_config(Path.cwd()))
     except UsageError as exc:
@@ -92,62 +107,90 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
         "base_url": base_url,
     }
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-    linter = Linter(settings)
+    linter = linter_for(settings)
     columns = Columns(reply_column, customer_column, id_column, scene_column)
-
-    # A short-lived process that builds many small objects and no reference cycles: the
-    # cyclic garbage collector would only pause it (about 10% of a 100,000-reply run).
-    gc.disable()
-    report = Report(settings=settings)
-    diffs: list[str] = []
-    fixes = fixed_files = 0
     files = discover(list(paths), settings.exclude)
     if not files:  # a mistyped folder must not pass a CI gate silently
         _fail(f"在 {' '.join(paths)} 中没有找到可检查的文件（支持 {' '.join(SUFFIXES)}）")
-    for path, named in files:
-        try:
-            if path == "-":
-                path = stdin_filename or "<stdin>"
-                data, suffix = sys.stdin.buffer.read(), file_suffix(path, Path(path).suffix or ".txt")
-            else:
-                data, suffix = _read(path), file_suffix(path)
-            if (fix or diff) and suffix != ".xlsx":
-                fixed = fix_text(path, data, columns, linter, suffix)
-                templates, findings = fixed.templates, fixed.findings
-                diffs.append(fixed.diff())
-                if fixed.changed and not diff:
-                    _write(path, fixed.data)
-                    fixes, fixed_files = fixes + fixed.fixes, fixed_files + 1
-            else:
-                templates = load(path, data, columns, suffix)
-                findings = _lint(linter, templates)
-        except NotATemplateSet as exc:
-            if named:
-                report.errors.append(str(exc))
-            continue
-        except InputError as exc:
-            report.errors.append(str(exc))
-            continue
-        report.add(path, templates, findings)
 
-    for error in report.errors:
-        click.echo(f"kefu-lint: {error}", err=True)
+    out = sys.stdout
+    if output_format == "text":
+        reporter = Text(out, settings, color=_use_color(color, out), quiet=quiet, statistics=statistics)
+    else:
+        reporter = FORMATS[output_format](out, settings)
+    summary = Summary()
+    diffs = fixes = fixed_files = 0
+    if not diff:
+        reporter.start()
+    for path, named in files:
+        if fix or diff:
+            result, changes = _fix(linter, path, named, columns, stdin_filename, write=not diff)
+            if diff:
+                out.write(changes)
+                diffs += bool(changes)
+            elif changes:
+                fixes, fixed_files = fixes + changes, fixed_files + 1
+        else:
+            result = check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename)
+        for templates, findings in result.batches:
+            summary.add_findings(findings)
+            if not diff:
+                reporter.batch(result.path, templates, findings)
+        summary.add_file(result)
+        if not diff:
+            reporter.file_end(result)
+        for error in result.errors:
+            click.echo(f"kefu-lint: {error}", err=True)
     if diff:
-        click.echo("".join(diffs), nl=False)
-        sys.exit(2 if report.errors else 1 if any(diffs) else 0)
+        sys.exit(2 if summary.errors else 1 if diffs else 0)
     if fixes:
         click.echo(f"kefu-lint: 已修复 {fixed_files} 个文件中的 {fixes} 处问题。", err=True)
-    click.echo(FORMATS[output_format](report), nl=False)
-    if report.errors:
+    reporter.finish(summary)
+    if summary.errors:
         sys.exit(2)
-    sys.exit(1 if at_or_above(report.findings, settings.fail_on) else 0)
+    sys.exit(1 if summary.failing(settings.fail_on) else 0)
 
 
-def _lint(linter: Linter, templates: list[Template]) -> list[Finding]:
-    """Findings of one file; each worksheet of an Excel workbook is a template set of its own."""
-    if not templates or templates[0].sheet is None:  # not a workbook: one set
-        return linter.lint(templates)
-    return [f for _, sheet in groupby(templates, key=lambda t: t.sheet) for f in linter.lint(list(sheet))]
+def _use_color(choice: str, out) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return not os.environ.get("NO_COLOR") and hasattr(out, "isatty") and out.isatty()
+
+
+def _fix(linter, path: str, named: bool, columns: Columns, stdin_filename: str | None,
+         write: bool) -> tuple[FileResult, int | str]:
+    """Fix one file (``--fix``: write it; ``--diff``: return the diff). Returns the file's
+    result (what remains to report) and the number of fixes written or the diff."""
+    if path == "-":
+        path = stdin_filename or "<stdin>"
+        data, suffix = sys.stdin.buffer.read(), Path(path).suffix or ".txt"
+    else:
+        data, suffix = None, None
+    try:
+        suffix = file_suffix(path, suffix)
+        if suffix == ".xlsx":  # never rewritten: lint as usual
+            return check_file(linter, path, named=named, columns=columns, data=data), 0 if write else ""
+        data = _read(path) if data is None else data
+        fixed = fix_text(path, data, columns, linter, suffix)
+    except InputError as exc:
+        from .loaders import NotATemplateSet
+
+        result = FileResult(path, iter(()))
+        if isinstance(exc, NotATemplateSet) and not named:
+            result.skipped = True
+        else:
+            result.errors.append(exc)
+        return result, 0 if write else ""
+    result = FileResult(path, iter([(fixed.templates, fixed.findings)]), len(fixed.templates), fixed.errors)
+    if not write:
+        return result, fixed.diff()
+    if fixed.changed:
+        try:
+            Path(path).write_bytes(fixed.data)
+        except OSError as exc:
+            result.errors.append(InputError(path, f"无法写入修复结果（{exc.strerror}）"))
+            return result, 0
+    return result, fixed.fixes if fixed.changed else 0
 
 
 def _read(path: str) -> bytes:
@@ -157,13 +200,6 @@ def _read(path: str) -> bytes:
         raise InputError(path, "文件不存在") from None
     except OSError as exc:
         raise InputError(path, f"无法读取（{exc.strerror}）") from None
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise InputError(path, f"无法写入修复结果（{exc.strerror}）") from None
 
 
 def _fail(message: str) -> None:
@@ -194,4 +230,4 @@ def show_rule(code: str, base_url: str | None) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    console()

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .rules import RULES, RULES_BY_CODE, SEVERITIES
+from .model import SEVERITIES
+from .rules import RULES, RULES_BY_CODE
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` publishes the handbook
 
@@ -151,7 +152,7 @@ def _words(value, where: str) -> dict:
     deny: dict[str, tuple[str, ...]] = {}
     for code, lists in value.items():
         code = _one_code(code, where)
-        if RULES_BY_CODE[code].check != "words":
+        if RULES_BY_CODE[code].check != "existence":
             raise UsageError(f"{where}.{code}: 该规则不使用词表，不能配置 allow / deny")
         if not isinstance(lists, dict):
             raise UsageError(f"{where}.{code}: 应为表，包含 allow 和/或 deny")

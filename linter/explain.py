@@ -12,7 +12,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from .reporters import SEVERITY_NAMES
+from .model import SEVERITY_NAMES
 from .rules import CATEGORIES, Example, Rule
 
 WHY = "为什么"

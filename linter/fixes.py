@@ -14,10 +14,13 @@ fixed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 
-from .engine import Finding, Linter, Template
-from .loaders import LEGACY, Columns, InputError, decode, load_text
+from .engine import Linter
+from .loaders import LEGACY, Columns, InputError, decode, read_text
+from .model import Finding, Template
+from .rules import RULES_BY_CODE
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Fixed:
     fixes: int  # rewrites applied
     templates: list[Template]  # of the fixed text
     findings: list[Finding]  # that remain in the fixed text
+    errors: list[InputError] = field(default_factory=list)  # items of the file that are not templates
 
     @property
     def changed(self) -> bool:
@@ -55,11 +59,13 @@ def fix_text(path: str, data: bytes, columns: Columns, linter: Linter, suffix: s
         raise InputError(path, f"无法按原编码（{codec}）原样写回，没有修复")
     before, fixes = text, 0
     while True:  # each round removes ASCII punctuation, a repeated mark or a 你: it ends
-        templates = load_text(path, text, columns, suffix)
+        items = list(read_text(path, io.StringIO(text, newline=""), columns, suffix))
+        templates = [t for t in items if isinstance(t, Template)]
         findings = linter.lint(templates)
         edits = _edits(text, findings)
         if not edits:
-            return Fixed(path, before, text, text.encode(codec), fixes, templates, findings)
+            errors = [e for e in items if isinstance(e, InputError)]
+            return Fixed(path, before, text, text.encode(codec), fixes, templates, findings, errors)
         for start, end, replacement in reversed(edits):
             text = text[:start] + replacement + text[end:]
         fixes += len(edits)
@@ -76,7 +82,7 @@ def _edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
         return offset(f.line, f.column), offset(f.end_line, f.end_column)
 
     # A word another rule reports stays as it is: fixing 你自己 (KF104) to 您自己 would hide it.
-    reported = [span(f) for f in findings if f.fix is None and f.rule.check == "words"]
+    reported = [span(f) for f in findings if f.fix is None and RULES_BY_CODE[f.rule].check == "existence"]
     edits: list[tuple[int, int, str]] = []
     for f in sorted((f for f in findings if f.fix), key=lambda f: (f.line, f.column)):
         old, new = f.fix

@@ -1,105 +1,34 @@
-"""Reporters: findings out, in the format the reader needs.
-
-Each reporter takes a ``Report`` and returns the whole output as one string:
+"""Reporters: findings out, written as they are produced, in the format the reader needs.
 
 ``text``    one line per finding and a summary, for people
-``json``    the stable machine-readable shape documented in the README
+``json``    the stable machine-readable shape documented in the README (compact)
 ``sarif``   SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps)
 ``github``  GitHub Actions workflow commands: pull-request annotations
 ``junit``   JUnit XML for GitLab and Jenkins test reports: a test case per template
+
+A reporter is told about each batch of findings as the engine produces it and writes it at
+once (``batch``), then the summary (``finish``): nothing is collected for the whole run, so
+memory stays flat however many findings a run has. Everything written per finding is built
+from strings prepared once per rule, file or message.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import Counter
-from dataclasses import dataclass, field
+import tempfile
+from json.encoder import encode_basestring as js
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
+from .api import FileResult, Summary
 from .config import Settings
-from .engine import Finding, Template
-from .rules import RULES, SEVERITIES
-
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-@dataclass
-class Report:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # one-line input errors
-    files: int = 0
-    templates: int = 0
-    settings: Settings = field(default_factory=Settings)  # the enabled rules and their links
-    # The templates of each linted file, for reporters that list passing templates (JUnit).
-    inputs: dict[str, list[Template]] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        by_severity = Counter(f.severity for f in self.findings)
-        return {severity: by_severity.get(severity, 0) for severity in SEVERITIES}
-
-    def add(self, path: str, templates: list[Template], findings: list[Finding]) -> None:
-        self.files += 1
-        self.templates += len(templates)
-        self.inputs[path] = templates
-        self.findings.extend(findings)
+from .model import SEVERITY_NAMES, Finding, Template
+from .rules import RULES, RULES_BY_CODE
 
 
 def where(finding: Finding | Template) -> str:
     """The file of a finding or template as people read it: ``book.xlsx[Sheet1]`` for Excel."""
     return f"{finding.path}[{finding.sheet}]" if finding.sheet else finding.path
-
-
-def _line(f: Finding) -> str:
-    return (f"{where(f)}:{f.line}:{f.column}: {f.rule.code} [{f.severity}] {f.message}"
-            + (f" ({f.template})" if f.template else ""))
-
-
-def text(report: Report) -> str:
-    lines = [_line(f) for f in report.findings]
-    counts = report.counts()
-    if report.findings:
-        detail = "，".join(f"{SEVERITY_NAMES[s]} {n}" for s, n in counts.items())
-        summary = f"发现 {len(report.findings)} 个问题（{detail}）"
-    else:
-        summary = "没有发现问题"
-    lines.append(f"{summary}；检查了 {report.files} 个文件、{report.templates} 条话术。")
-    return "\n".join(lines) + "\n"
-
-
-def to_json(report: Report) -> str:
-    findings = [
-        {
-            "path": f.path,
-            **({"sheet": f.sheet} if f.sheet else {}),
-            "line": f.line,
-            "column": f.column,
-            "end_line": f.end_line,
-            "end_column": f.end_column,
-            "rule": f.rule.code,
-            "name": f.rule.name,
-            "severity": f.severity,
-            "message": f.message,
-            "template": f.template,
-            "url": f.url,
-        }
-        for f in report.findings
-    ]
-    summary = {
-        "files": report.files,
-        "templates": report.templates,
-        "findings": len(report.findings),
-        **report.counts(),
-        "input_errors": report.errors,
-    }
-    import json
-
-    return json.dumps({"findings": findings, "summary": summary}, ensure_ascii=False, indent=2) + "\n"
-
-
-# ---------------------------------------------------------------------------- SARIF
-
-SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def relative(path: str) -> str:
@@ -114,6 +43,148 @@ def relative(path: str) -> str:
     return p.as_posix()
 
 
+class Reporter:
+    """Writes one run's output to ``out``; subclasses override what they need."""
+
+    def __init__(self, out: TextIO, settings: Settings) -> None:
+        self.out, self.settings = out, settings
+        self.rules = [rule for rule in RULES if settings.enabled(rule.code)]
+
+    def start(self) -> None:
+        pass
+
+    def batch(self, path: str, templates: list[Template], findings: list[Finding]) -> None:
+        pass
+
+    def file_end(self, result: FileResult) -> None:
+        pass
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------- text
+
+
+def summary_line(summary: Summary) -> str:
+    """The last line of the text output. After input errors it says so and never claims
+    that nothing was found."""
+    total = summary.findings
+    detail = "，".join(f"{SEVERITY_NAMES[s]} {n}" for s, n in summary.counts().items())
+    scope = f"检查了 {summary.files} 个文件、{summary.templates} 条话术"
+    if summary.errors:
+        found = f"；其余部分发现 {total} 个问题（{detail}）" if total else ""
+        return f"{summary.files_with_errors} 个文件有输入错误（见上），未能完整检查{found}；{scope}。"
+    if total:
+        return f"发现 {total} 个问题（{detail}）；{scope}。"
+    return f"没有发现问题；{scope}。"
+
+
+_COLOURS = {"error": "31", "warning": "33", "info": "36"}  # red, yellow, cyan
+
+
+class Text(Reporter):
+    def __init__(self, out: TextIO, settings: Settings, *, color: bool = False, quiet: bool = False,
+                 statistics: bool = False) -> None:
+        super().__init__(out, settings)
+        self.quiet, self.statistics = quiet, statistics
+        if color:
+            bold, dim, reset = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+            self.tags = {s: f"\x1b[{_COLOURS[s]}m[{n}]{reset}" for s, n in SEVERITY_NAMES.items()}
+            self.codes = {r.code: f"{bold}{r.code}{reset}" for r in self.rules}
+            self.place = lambda text: f"{bold}{text}{reset}"  # noqa: E731
+            self.dim = lambda text: f"{dim}{text}{reset}"  # noqa: E731
+        else:
+            self.tags = {s: f"[{n}]" for s, n in SEVERITY_NAMES.items()}
+            self.codes = {r.code: r.code for r in self.rules}
+            self.place = self.dim = lambda text: text  # noqa: E731
+
+    def batch(self, path, templates, findings) -> None:
+        if not findings:
+            return
+        tags, codes, place = self.tags, self.codes, self.place
+        name = place(where(findings[0]))
+        names = {findings[0].sheet: name}
+        lines = []
+        for f in findings:
+            shown = name if f.sheet == findings[0].sheet else names.setdefault(f.sheet, place(where(f)))
+            line = f"{shown}:{f.line}:{f.column}: {codes[f.rule]} {tags[f.severity]} {f.message}"
+            lines.append(f"{line} ({f.template})" if f.template else line)
+        lines.append("")
+        self.out.write("\n".join(lines))
+
+    def finish(self, summary: Summary) -> None:
+        lines = []
+        if self.statistics and summary.by_rule:
+            width = len(str(max(summary.by_rule.values())))
+            for code, count in sorted(summary.by_rule.items(), key=lambda item: (-item[1], item[0])):
+                rule = RULES_BY_CODE[code]
+                lines.append(f"{count:>{width}}  {self.codes[code]}  {rule.title}")
+        if not self.quiet:
+            lines.append(summary_line(summary))
+        if lines:
+            self.out.write("\n".join(lines) + "\n")
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+class _Fragments:
+    """JSON pieces prepared once: per rule, per message, per file."""
+
+    def __init__(self, settings: Settings, rules) -> None:
+        self.rules = {
+            r.code: (f'"rule":"{r.code}","name":{js(r.name)},"severity":"{settings.severity_of(r.code)}",', js(settings.url(r.code)))
+            for r in rules
+        }
+        self._messages: dict[str, str] = {}
+
+    def message(self, text: str) -> str:
+        encoded = self._messages.get(text)
+        if encoded is None:
+            if len(self._messages) > 100_000:  # messages repeat; a bound keeps memory flat anyway
+                self._messages.clear()
+            encoded = self._messages[text] = js(text)
+        return encoded
+
+
+class Json(Reporter):
+    def start(self) -> None:
+        self.parts = _Fragments(self.settings, self.rules)
+        self.first = True
+        self.out.write('{"findings":[')
+
+    def batch(self, path, templates, findings) -> None:
+        if not findings:
+            return
+        rules, message = self.parts.rules, self.parts.message
+        head = {}
+        items = []
+        for f in findings:
+            place = head.get(f.sheet)
+            if place is None:
+                place = head[f.sheet] = '{"path":' + js(f.path) + (f',"sheet":{js(f.sheet)}' if f.sheet else "")
+            rule, url = rules[f.rule]
+            template = "null" if f.template is None else js(f.template)
+            items.append(f'{place},"line":{f.line},"column":{f.column},"end_line":{f.end_line},'
+                         f'"end_column":{f.end_column},{rule}"message":{message(f.message)},'
+                         f'"template":{template},"url":{url}}}')
+        self.out.write(("" if self.first else ",") + ",".join(items))
+        self.first = False
+
+    def finish(self, summary: Summary) -> None:
+        import json
+
+        data = {"files": summary.files, "templates": summary.templates, "findings": summary.findings,
+                **summary.counts(), "input_errors": summary.errors}
+        self.out.write('],"summary":' + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "}\n")
+
+
+# ---------------------------------------------------------------------------- SARIF
+
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
 def _uri(path: str) -> str:
     from urllib.parse import quote
 
@@ -121,66 +192,67 @@ def _uri(path: str) -> str:
     return Path(rel).as_uri() if Path(rel).is_absolute() else quote(rel)
 
 
-def sarif(report: Report) -> str:
-    settings = report.settings
-    rules = [rule for rule in RULES if settings.enabled(rule.code)]
-    index = {rule.code: i for i, rule in enumerate(rules)}
-    driver = {
-        "name": "kefu-lint",
-        "version": __version__,
-        "informationUri": settings.base_url,  # the handbook
-        "rules": [
-            {
-                "id": rule.code,
-                "name": rule.name,
-                "shortDescription": {"text": rule.title},
-                "fullDescription": {"text": rule.rationale},
-                "help": {"text": f"{rule.rationale}\n出处：{rule.source}"},
-                "helpUri": settings.url(rule.code),
-                "defaultConfiguration": {"level": SARIF_LEVELS[settings.severity_of(rule.code)]},
-                "properties": {"category": rule.category, "tags": [rule.category]},
-            }
-            for rule in rules
-        ],
-    }
-    results = []
-    for f in report.findings:
-        result = {
-            "ruleId": f.rule.code,
-            "ruleIndex": index[f.rule.code],
-            "level": SARIF_LEVELS[f.severity],
-            "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(f.path)},
-                    "region": {"startLine": f.line, "startColumn": f.column,
-                               "endLine": f.end_line, "endColumn": f.end_column},
-                },
-                **({"logicalLocations": [{"name": f.sheet, "kind": "sheet"}]} if f.sheet else {}),
-            }],
-        }
-        if f.template:
-            result["properties"] = {"template": f.template}
-        results.append(result)
-    run = {
-        "tool": {"driver": driver},
-        "columnKind": "unicodeCodePoints",
-        "invocations": [{
-            "executionSuccessful": not report.errors,
-            "toolExecutionNotifications": [
-                {"level": "error", "message": {"text": error}} for error in report.errors
-            ],
-        }],
-        "results": results,
-    }
-    document = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [run],
-    }
-    import json
+class Sarif(Reporter):
+    def start(self) -> None:
+        import json
 
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        settings = self.settings
+        self.index = {rule.code: i for i, rule in enumerate(self.rules)}
+        self.messages = _Fragments(settings, self.rules).message
+        self.levels = {r.code: SARIF_LEVELS[settings.severity_of(r.code)] for r in self.rules}
+        self.uris: dict[str, str] = {}
+        self.first = True
+        driver = {
+            "name": "kefu-lint",
+            "version": __version__,
+            "informationUri": settings.base_url,  # the handbook
+            "rules": [
+                {
+                    "id": rule.code,
+                    "name": rule.name,
+                    "shortDescription": {"text": rule.title},
+                    "fullDescription": {"text": rule.rationale},
+                    "help": {"text": f"{rule.rationale}\n出处：{rule.source}"},
+                    "helpUri": settings.url(rule.code),
+                    "defaultConfiguration": {"level": self.levels[rule.code]},
+                    "properties": {"category": rule.category, "tags": [rule.category]},
+                }
+                for rule in self.rules
+            ],
+        }
+        tool = json.dumps({"driver": driver}, ensure_ascii=False, separators=(",", ":"))
+        self.out.write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0",'
+                       f'"runs":[{{"tool":{tool},"columnKind":"unicodeCodePoints","results":[')
+
+    def batch(self, path, templates, findings) -> None:
+        if not findings:
+            return
+        items = []
+        for f in findings:
+            uri = self.uris.get(f.path)
+            if uri is None:
+                uri = self.uris[f.path] = js(_uri(f.path))
+            logical = f',"logicalLocations":[{{"name":{js(f.sheet)},"kind":"sheet"}}]' if f.sheet else ""
+            properties = f',"properties":{{"template":{js(f.template)}}}' if f.template else ""
+            items.append(
+                f'{{"ruleId":"{f.rule}","ruleIndex":{self.index[f.rule]},"level":"{SARIF_LEVELS[f.severity]}",'
+                f'"message":{{"text":{self.messages(f.message)}}},"locations":[{{"physicalLocation":'
+                f'{{"artifactLocation":{{"uri":{uri}}},"region":{{"startLine":{f.line},'
+                f'"startColumn":{f.column},"endLine":{f.end_line},"endColumn":{f.end_column}}}}}'
+                f'{logical}}}]{properties}}}'
+            )
+        self.out.write(("" if self.first else ",") + ",".join(items))
+        self.first = False
+
+    def finish(self, summary: Summary) -> None:
+        import json
+
+        invocation = {
+            "executionSuccessful": not summary.errors,
+            "toolExecutionNotifications": [{"level": "error", "message": {"text": e}} for e in summary.errors],
+        }
+        self.out.write('],"invocations":[' + json.dumps(invocation, ensure_ascii=False, separators=(",", ":"))
+                       + "]}]}\n")
 
 
 # ---------------------------------------------------------------------------- GitHub Actions
@@ -196,27 +268,32 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(report: Report) -> str:
+class Github(Reporter):
     """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=KF101 no-refusal::message``"""
-    lines = []
-    for f in report.findings:
-        properties = {
-            "file": relative(f.path), "line": f.line, "col": f.column,
-            "endLine": f.end_line, "endColumn": f.end_column, "title": f"{f.rule.code} {f.rule.name}",
-        }
-        message = (f"[{f.sheet}] " if f.sheet else "") + f.message
-        message += (f" ({f.template})" if f.template else "") + f"\n{f.url}"
-        props = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items())
-        lines.append(f"::{GITHUB_COMMANDS[f.severity]} {props}::{_escape_data(message)}")
-    return "".join(line + "\n" for line in lines)
+
+    def start(self) -> None:
+        self.titles = {r.code: _escape_property(f"{r.code} {r.name}") for r in self.rules}
+        self.urls = {r.code: self.settings.url(r.code) for r in self.rules}
+
+    def batch(self, path, templates, findings) -> None:
+        lines = []
+        for f in findings:
+            message = (f"[{f.sheet}] " if f.sheet else "") + f.message
+            message += (f" ({f.template})" if f.template else "") + f"\n{self.urls[f.rule]}"
+            lines.append(f"::{GITHUB_COMMANDS[f.severity]} file={_escape_property(relative(f.path))},"
+                         f"line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},"
+                         f"title={self.titles[f.rule]}::{_escape_data(message)}\n")
+        self.out.write("".join(lines))
 
 
 # ---------------------------------------------------------------------------- JUnit
 
 
 def _owners(templates: list[Template], findings: list[Finding]) -> list[list[Finding]]:
-    """The findings of each template of one file: a finding belongs to the last template of its
-    sheet that starts at or before it (loaders return templates in file order)."""
+    """The findings of each template of one batch: a finding belongs to the last template of
+    its sheet that starts at or before it (loaders return templates in file order)."""
+    from bisect import bisect_right
+
     owned: list[list[Finding]] = [[] for _ in templates]
     starts: dict[str | None, tuple[list[tuple[int, int]], list[int]]] = {}
     for i, t in enumerate(templates):
@@ -230,33 +307,80 @@ def _owners(templates: list[Template], findings: list[Finding]) -> list[list[Fin
     return owned
 
 
-def junit(report: Report) -> str:
-    from xml.etree import ElementTree as ET  # each output format imports what it needs
+def _spool():
+    return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
 
-    by_file: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_file.setdefault(f.path, []).append(f)
-    root = ET.Element("testsuites", name="kefu-lint", tests=str(report.templates + len(report.errors)),
-                      failures=str(len(report.findings)), errors=str(len(report.errors)))
-    for path, templates in report.inputs.items():
-        findings = by_file.get(path, [])
-        suite = ET.SubElement(root, "testsuite", name=path, tests=str(len(templates)),
-                              failures=str(len(findings)), errors="0", skipped="0")
+
+class Junit(Reporter):
+    """A test suite per file and a test case per template. Suites and the root carry their
+    counts before their children, so each is written to a spool file (in memory up to 8 MB,
+    then on disk) and copied out when its counts are known."""
+
+    def start(self) -> None:
+        from xml.sax.saxutils import escape, quoteattr
+
+        self.escape, self.attr = escape, quoteattr
+        self.body = _spool()
+        self.suite = None
+        self.tests = self.failures = 0
+
+    def batch(self, path, templates, findings) -> None:
+        attr, escape = self.attr, self.escape
+        if self.suite is None:
+            self.suite, self.suite_tests, self.suite_failures = _spool(), 0, 0
+        parts = []
         for template, owned in zip(templates, _owners(templates, findings)):
             name = template.id or f"line {template.line}"
-            case = ET.SubElement(suite, "testcase", name=f"{template.sheet} {name}" if template.sheet else name,
-                                 classname=where(template), file=path, line=str(template.line))
+            name = f"{template.sheet} {name}" if template.sheet else name
+            parts.append(f"    <testcase name={attr(name)} classname={attr(where(template))} "
+                         f"file={attr(path)} line=\"{template.line}\"")
+            if not owned:
+                parts.append(" />\n")
+                continue
+            parts.append(">\n")
             for f in owned:
-                failure = ET.SubElement(case, "failure", message=f"{f.rule.code} {f.message}", type=f.rule.code)
-                failure.text = f"{_line(f)}\n{f.url}"
-    if report.errors:
-        suite = ET.SubElement(root, "testsuite", name="kefu-lint", tests=str(len(report.errors)),
-                              failures="0", errors=str(len(report.errors)), skipped="0")
-        for error in report.errors:
-            case = ET.SubElement(suite, "testcase", name=error, classname="kefu-lint")
-            ET.SubElement(case, "error", message=error, type="input-error")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+                text = escape(f"{where(f)}:{f.line}:{f.column}: {f.rule} [{SEVERITY_NAMES[f.severity]}] "
+                              f"{f.message}" + (f" ({f.template})" if f.template else "") + f"\n{f.url}")
+                parts.append(f"      <failure message={attr(f'{f.rule} {f.message}')} type=\"{f.rule}\">"
+                             f"{text}</failure>\n")
+            parts.append("    </testcase>\n")
+        self.suite.write("".join(parts))
+        self.suite_tests += len(templates)
+        self.suite_failures += len(findings)
+
+    def file_end(self, result: FileResult) -> None:
+        if self.suite is None:
+            return
+        self.body.write(f"  <testsuite name={self.attr(result.path)} tests=\"{self.suite_tests}\" "
+                        f"failures=\"{self.suite_failures}\" errors=\"0\" skipped=\"0\">\n")
+        _copy(self.suite, self.body)
+        self.body.write("  </testsuite>\n")
+        self.tests += self.suite_tests
+        self.failures += self.suite_failures
+        self.suite = None
+
+    def finish(self, summary: Summary) -> None:
+        attr = self.attr
+        errors = summary.errors
+        if errors:
+            self.body.write(f"  <testsuite name=\"kefu-lint\" tests=\"{len(errors)}\" failures=\"0\" "
+                            f"errors=\"{len(errors)}\" skipped=\"0\">\n")
+            for error in errors:
+                self.body.write(f"    <testcase name={attr(error)} classname=\"kefu-lint\">\n"
+                                f"      <error message={attr(error)} type=\"input-error\" />\n    </testcase>\n")
+            self.body.write("  </testsuite>\n")
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                       f'<testsuites name="kefu-lint" tests="{self.tests + len(errors)}" '
+                       f'failures="{self.failures}" errors="{len(errors)}">\n')
+        _copy(self.body, self.out)
+        self.out.write("</testsuites>\n")
 
 
-FORMATS = {"text": text, "json": to_json, "sarif": sarif, "github": github, "junit": junit}
+def _copy(spool, out: TextIO) -> None:
+    spool.seek(0)
+    while chunk := spool.read(1 << 20):
+        out.write(chunk)
+    spool.close()
+
+
+FORMATS: dict[str, type[Reporter]] = {"text": Text, "json": Json, "sarif": Sarif, "github": Github, "junit": Junit}

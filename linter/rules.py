@@ -5,18 +5,19 @@ kind and parameters, the CLI prints its text (``kefu-lint rule KF101``), the tes
 and good examples, and the handbook's style-guide pages are generated from it at build time.
 
 Adding a rule means adding a ``Rule(...)`` below with examples; the check kinds it can use are
-implemented in ``engine.py``. Word lists are regular-expression fragments (like Vale's tokens),
-matched on word boundaries found by jieba where a short word could be part of a longer one.
+implemented in ``checks.py``, and a rule that sets a field its kind does not read is an error
+at import. Throughout, ``words`` are literal text (ASCII letters in either case) and
+``patterns`` and ``allow`` are regular expressions; a short word is matched only on word
+boundaries found the way jieba finds them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from .segment import CJK
-
-SEVERITIES = ("error", "warning", "info")
+from .checks import KINDS
+from .model import CJK, EMOTICONS, SCENES, SEVERITIES
 
 # Category slug -> (Chinese title, one-line description). The slug is the style-guide page.
 CATEGORIES: dict[str, tuple[str, str]] = {
@@ -26,20 +27,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "compliance": ("合规", "平台规则与《广告法》：绝对化用语、好评返现、引导站外交易。"),
     "templates": ("模板规范", "话术模板本身的格式：占位符、长度、标点。"),
 }
-
-# The scenes a template can belong to (``scene:`` in a template set).
-SCENES = ("问候", "售前", "售中", "售后", "催付", "告别")
-
-# Taobao/Qianniu (旺旺) emoticon names as they appear in text: ``[微笑]``. Used to recognise
-# emoticons (KF204) and to tell them apart from square-bracket placeholders (KF501).
-EMOTICONS = (
-    "微笑", "笑", "大笑", "偷笑", "憨笑", "呲牙", "坏笑", "害羞", "可爱", "调皮", "得意", "愉快",
-    "开心", "哈哈", "嘿嘿", "飞吻", "亲亲", "么么哒", "爱心", "心", "玫瑰", "鲜花", "礼物",
-    "红包", "握手", "抱拳", "拥抱", "抱抱", "鼓掌", "赞", "强", "好的", "OK", "ok", "耶",
-    "胜利", "加油", "奋斗", "再见", "挥手", "拜拜", "晚安", "太阳", "月亮", "星星", "咖啡",
-    "谢谢", "感谢", "惊讶", "疑问", "思考", "汗", "擦汗", "尴尬", "委屈", "难过", "流泪",
-    "大哭", "点头", "色", "酷", "花痴", "干杯", "蛋糕", "庆祝", "招财猫", "福", "笑哭", "捂脸",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +49,17 @@ class Rule:
     title: str  # short Chinese name
     category: str  # key of CATEGORIES
     severity: str  # default severity, one of SEVERITIES
-    check: str  # check kind implemented by the engine
+    check: str  # the check kind (``checks.KINDS``)
     message: str  # Chinese message shown to template authors; may use {match}
     rationale: str  # Chinese: why the rule exists
     source: str  # the seed passage (or regulation) the rule comes from
     handbook: str  # the handbook page (docs/ path) that explains the rule
     bad: tuple[Example, ...]
     good: tuple[Example, ...]
-    # Parameters of the check kind.
-    words: tuple[str, ...] = ()  # regex fragments (word lists) or required words
-    allow: tuple[str, ...] = ()  # regex fragments: a hit inside one of these is not a finding
+    # Parameters of the check kind; each kind reads only some (``Kind.fields``).
+    words: tuple[str, ...] = ()  # literal words
+    patterns: tuple[str, ...] = ()  # regular expressions
+    allow: tuple[str, ...] = ()  # regular expressions: a hit inside one of these is not a finding
     # Scene rules: (label, words) groups; each group must be present in the reply.
     groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scene: str | None = None  # the scene a scene rule applies to
@@ -79,6 +67,25 @@ class Rule:
     # Safe rewrites for ``--fix``: (regex that must match a hit's whole text, replacement
     # template as in ``re.Match.expand``). A hit that no entry matches is reported, not fixed.
     fix: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        kind = KINDS.get(self.check)
+        if kind is None:
+            raise ValueError(f"{self.code}: unknown check kind {self.check!r} (kinds: {', '.join(KINDS)})")
+        for f in fields(self):
+            if f.name in _PARAMETERS:
+                value = getattr(self, f.name)
+                if value != f.default and f.name not in kind.fields:
+                    raise ValueError(f"{self.code}: check kind {self.check!r} does not read {f.name!r}"
+                                     f" (it reads: {', '.join(sorted(kind.fields)) or 'nothing'})")
+                if f.name in kind.required and value == f.default:
+                    raise ValueError(f"{self.code}: check kind {self.check!r} needs {f.name!r}")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"{self.code}: unknown severity {self.severity!r}")
+        if self.scene is not None and self.scene not in SCENES:
+            raise ValueError(f"{self.code}: unknown scene {self.scene!r}")
+        for pattern in self.patterns + self.allow:
+            re.compile(pattern)
 
     @property
     def anchor(self) -> str:
@@ -89,6 +96,9 @@ class Rule:
         """Path of the rule's style-guide section, relative to the site root."""
         return f"style/{self.category}/#{self.anchor}"
 
+
+# The fields that parametrise a check kind.
+_PARAMETERS = frozenset({"words", "patterns", "allow", "groups", "scene", "first_sentence", "fix"})
 
 # Spans whose ASCII punctuation is not prose: placeholders, [emoticons], web addresses.
 _PROTECTED = (r"\{[^{}\n]*\}", r"\[[^\[\]\n]*\]", r"(?:https?://|www\.)[!-~]+")
@@ -106,7 +116,7 @@ RULES: tuple[Rule, ...] = (
         title="不说拒绝的话",
         category="redlines",
         severity="error",
-        check="words",
+        check="existence",
         message="避免拒绝用语「{match}」：用肯定的方式表达否定的意思，并给出替代方案",
         rationale=(
             "「不行」「不可以」「没办法」这类话一出口，顾客听到的只是被拒绝。"
@@ -118,9 +128,8 @@ RULES: tuple[Rule, ...] = (
         words=(
             "不行", "不可以", "没办法", "做不到", "办不到", "无法", "不支持", "不接受",
             "不包邮", "不议价", "不讲价", "概不退换", "不退不换",
-            "不能(?:退|换|改|便宜|发|少|优惠|送|开票|开发票|保证)",
-            "不给(?:退|换|改|发|开)",
         ),
+        patterns=("不能(?:退|换|改|便宜|发|少|优惠|送|开票|开发票|保证)", "不给(?:退|换|改|发|开)"),
         bad=(
             _ex("这个价格不行哦"),
             _ex("亲，不可以退的呢"),
@@ -143,7 +152,7 @@ RULES: tuple[Rule, ...] = (
         title="不只回一个字",
         category="redlines",
         severity="error",
-        check="single_char",
+        check="curt",
         message="不要只回一个字「{match}」：顾客会觉得被敷衍，请把话说完整",
         rationale=(
             "「嗯」「好」「在」这样的一个字回复，在屏幕另一端显得冷淡又敷衍。"
@@ -191,7 +200,7 @@ RULES: tuple[Rule, ...] = (
         title="不争执、不指责、不推诿",
         category="redlines",
         severity="error",
-        check="words",
+        check="existence",
         message="「{match}」带有争执、指责或推诿的意味：任何与顾客的争执都是禁止的",
         rationale=(
             "任何与顾客的争执、对骂都是禁止的。指责顾客没看清、把问题推给快递或其他部门，"
@@ -310,7 +319,7 @@ RULES: tuple[Rule, ...] = (
         source="seeds/000 客户接待沟通的基本原则：d. 多用表情；seeds/003 礼貌告别：合理使用旺旺表情",
         handbook="mindset/warm-communication.md#habits",
         # Kaomoji patterns; the engine also accepts Unicode emoji and [EMOTICONS].
-        words=(r"/:[^\s，。！？]{1,6}", r"\^_\^", r"\^\^", r"\(\*?\^[▽ω_]?\^\*?\)", r"[:：]\)"),
+        patterns=(r"/:[^\s，。！？]{1,6}", r"\^_\^", r"\^\^", r"\(\*?\^[▽ω_]?\^\*?\)", r"[:：]\)"),
         bad=(_ex("亲，已经为您备注好了哦，请放心呢"),),
         good=(
             _ex("亲，已经为您备注好了哦，请放心呢[微笑]"),
@@ -324,7 +333,7 @@ RULES: tuple[Rule, ...] = (
         title="称呼顾客用「您」",
         category="tone",
         severity="warning",
-        check="words",
+        check="existence",
         message="称呼顾客请用「您」，不要用「{match}」",
         rationale="「您」是对顾客的尊称，「你」显得随意甚至冒犯。话术里称呼顾客一律用「您」或「亲」。",
         source="seeds/001 售前：开场白「亲，您好！很高兴为您服务」；seeds/003 标准回复均以「您」称呼顾客",
@@ -412,7 +421,7 @@ RULES: tuple[Rule, ...] = (
         title="不用绝对化用语",
         category="compliance",
         severity="error",
-        check="words",
+        check="existence",
         message="「{match}」是《广告法》禁止的绝对化用语：改用具体、可证实的描述",
         rationale=(
             "《广告法》第九条禁止使用「国家级」「最高级」「最佳」等用语，客服对商品的介绍同样适用，"
@@ -452,7 +461,7 @@ RULES: tuple[Rule, ...] = (
         title="不以利益诱导好评",
         category="compliance",
         severity="error",
-        check="words",
+        check="existence",
         message="「{match}」是以利益诱导评价：平台禁止好评返现，可以请顾客评价，不能给好处",
         rationale=(
             "用返现、红包、礼品换好评属于平台禁止的虚假交易和评价操纵，会被删评、扣分。"
@@ -460,13 +469,9 @@ RULES: tuple[Rule, ...] = (
         ),
         source="淘宝平台评价规则；seeds/003 正面评价引导",
         handbook="rules/compliance.md#review-inducement",
-        words=(
-            # A review word, then a reward within the same clause. Every alternative of a word
-            # list starts with a literal character, which lets the regex engine skip ahead.
-            *(f"{w}[^。！？!?\\n]{{0,8}}?(?:返现|返|红包|有礼|送|奖励)"
-              for w in ("好评", "五星", "5星", "晒图", "带图", "追评", "评价")),
-            "返现",
-        ),
+        words=("返现",),
+        # A review word, then a reward within the same clause.
+        patterns=(r"(?:好评|五星|5星|晒图|带图|追评|评价)[^。！？!?\n]{0,8}?(?:返现|返|红包|有礼|送|奖励)",),
         bad=(
             _ex("亲，好评返现5元哦"),
             _ex("五星好评送运费险呢"),
@@ -482,7 +487,7 @@ RULES: tuple[Rule, ...] = (
         title="不引导站外交易",
         category="compliance",
         severity="error",
-        check="words",
+        check="existence",
         message="「{match}」是引导顾客离开平台：站外沟通和交易没有平台保障，也违反平台规则",
         rationale=(
             "引导顾客加微信、QQ 或私下转账，顾客失去平台的交易保障，店铺会因站外交易被处罚。"
@@ -491,10 +496,10 @@ RULES: tuple[Rule, ...] = (
         source="淘宝平台规则：禁止引导买家站外交易",
         handbook="rules/compliance.md#off-platform",
         words=(
-            "加(?:我|个)?(?:微信|薇信|V信|v信|[vV][xX]|[wW][xX]|[qQ][qQ])", "微信号",
-            *(f"{a}{b}(?:号|群)?" for a, b in ("vx", "vX", "Vx", "VX", "qq", "qQ", "Qq", "QQ")),
-            "私下(?:转账|交易|联系)", "支付宝转账", "转账给我", "不走平台", "线下交易",
+            "微信号", "vx", "vx号", "vx群", "QQ", "QQ号", "QQ群",
+            "支付宝转账", "转账给我", "不走平台", "线下交易",
         ),
+        patterns=("加(?:我|个)?(?:微信|薇信|[vV]信|[vVwW][xX]|[qQ][qQ])", "私下(?:转账|交易|联系)"),
         bad=(
             _ex("亲，加我微信发您优惠券哦"),
             _ex("拍下后支付宝转账给我就行呢"),
@@ -553,7 +558,7 @@ RULES: tuple[Rule, ...] = (
         title="中文用全角标点",
         category="templates",
         severity="warning",
-        check="pattern",
+        check="existence",
         message="中文里用了半角标点「{match}」：改用全角标点",
         rationale=(
             "中文句子里夹着半角的 , . ? ! : ; 显得随手敷衍，在手机上还会和文字挤在一起。"
@@ -562,12 +567,9 @@ RULES: tuple[Rule, ...] = (
         ),
         source="kefu-lint 模板规范",
         handbook="tools/authoring.md#convention",
-        words=(
-            # After a CJK character: before another one, or a sentence end (. ? ! before a line
-            # end, the reply's end or an emoticon). Written to start with the punctuation, so
-            # that the regex engine can skip straight to candidates.
-            f"[,.?!:;](?<=[{CJK}].)(?:(?=[{CJK}])|(?<=[.?!])(?=\\s|$|\\[))",
-        ),
+        # After a CJK character: before another one, or a sentence end (. ? ! before a line end,
+        # the reply's end or an emoticon).
+        patterns=(f"[,.?!:;](?<=[{CJK}].)(?:(?=[{CJK}])|(?<=[.?!])(?=\\s|$|\\[))",),
         allow=_PROTECTED,
         fix=((",", "，"), (r"\.", "。"), (r"\?", "？"), ("!", "！"), (":", "："), (";", "；")),
         bad=(
@@ -589,7 +591,7 @@ RULES: tuple[Rule, ...] = (
         title="标点不连用",
         category="templates",
         severity="warning",
-        check="pattern",
+        check="existence",
         message="标点「{match}」连用：一个就够了",
         rationale=(
             "「！！！」显得急躁，「？？？」像在质问，「。。。」像是不耐烦。"
@@ -598,8 +600,9 @@ RULES: tuple[Rule, ...] = (
         ),
         source="seeds/000 客户接待沟通的基本原则：1. 态度热情（语气词和表情拉近距离，而不是标点）",
         handbook="mindset/warm-communication.md#habits",
-        # One alternative per mark, each starting with the mark itself (a fast scan).
-        words=tuple(f"{re.escape(mark)}{re.escape(mark)}+" for mark in "!！?？。，,"),
+        # Written mark-then-more (not mark{2,}): a pattern that starts with a literal character
+        # lets the regex engine skip straight to candidates.
+        patterns=tuple(f"{re.escape(mark)}{re.escape(mark)}+" for mark in "!！?？。，,"),
         allow=_PROTECTED,
         fix=((r"(.)\1+", r"\1"),),
         bad=(

@@ -16,6 +16,13 @@ DOCS = ROOT / "docs"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """kefu-lint's dictionary cache in a temporary folder, never the real ~/.cache (the
+    variable is inherited by the CLI and MkDocs processes the tests start)."""
+    os.environ["KEFU_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("kefu-lint-cache"))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

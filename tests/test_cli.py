@@ -46,7 +46,7 @@ def test_findings_exit_1_with_position_and_template_id(tmp_path: Path) -> None:
     path = write(tmp_path, "set.yaml", "templates:\n  - id: t1\n    reply: 这个不行哦，亲[微笑]\n")
     result = run(path, "--no-config")
     assert result.exit_code == 1
-    assert f"{path}:3:14: KF101 [error] 避免拒绝用语「不行」" in result.output
+    assert f"{path}:3:14: KF101 [错误] 避免拒绝用语「不行」" in result.output
     assert result.output.splitlines()[0].endswith("(t1)")
 
 

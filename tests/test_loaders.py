@@ -72,50 +72,19 @@ def test_markdown_convention() -> None:
     assert positions("aftersale.md", text) == [(14, 5, "damaged"), (16, 14, "aftersale-2")]
 
 
-PLAIN_SETS = [
+YAML_SETS = [
     "templates:\n  - id: a\n    reply: 亲，这个不行哦\n  - reply: 您好呀[微笑]\n    scene: 问候\n",
     "# comment\n\ntemplates:\n- id: 1\n  customer: 在吗\n  reply: 亲，在的呢，时间是10:30哦\n\n# note\n- id: 2\n  reply: yes\n",
     "templates:\r\n  - id: a\r\n    reply: 亲，这个不行哦\r\n",
 ]
-NOT_PLAIN = [
-    'templates:\n  - reply: "亲，您好"\n',  # quoted
-    "templates:\n  - reply: 亲，您好 # comment\n",  # comment after a value
-    "templates:\n  - reply: |\n      亲，您好\n",  # block scalar
-    "templates:\n  - reply: 亲\n    noqa: [KF102]\n",  # flow list
-    "placeholders: [订单号]\ntemplates:\n  - reply: 亲{订单号}\n",  # another top-level key
-    "templates:\n  - id: a\n    reply: 亲\n  - id: a\n    reply: 您\n",  # duplicate id: the full parser reports it
-    "templates:\n  - reply: ~\n",  # null
-    "templates:\n  - reply: 亲\n   id: a\n",  # misaligned key
-    "templates:\n  - reply: 亲\u2028您好\n",  # a YAML line break inside
-]
 
 
-@pytest.mark.parametrize("text", PLAIN_SETS)
-def test_plain_layout_fast_path_equals_the_yaml_parser(text: str) -> None:
-    from kefu_lint.loaders import _read_plain_set
-    from kefu_lint.yaml_events import read_set
+@pytest.mark.parametrize("text", YAML_SETS)
+def test_yaml_sets_read_as_yaml_reads_them(text: str) -> None:
+    import yaml
 
-    fast = _read_plain_set("t.yaml", text)
-    assert fast is not None
-    assert fast == read_set("t.yaml", text)
-
-
-@pytest.mark.parametrize("text", NOT_PLAIN)
-def test_other_layouts_go_to_the_yaml_parser(text: str) -> None:
-    from kefu_lint.loaders import _read_plain_set
-
-    assert _read_plain_set("t.yaml", text) is None
-
-
-@pytest.mark.parametrize("text", [
-    "templates:\n  - reply: 亲: 您好呀\n",  # ": " inside a value
-    "templates:\n  - reply: 亲，您好呀 \n",  # trailing space
-    "templates:\n  - reply: 亲，您好：\n    id: a:\n",  # a value ending in ':'
-    "templates:\n\t- reply: 亲\n",  # a tab
-    "templates:\n  - reply: '亲'\n",
-    "templates:\n  - reply: 亲\n  extra line\n",
-])
-def test_more_layouts_go_to_the_yaml_parser(text: str) -> None:
-    from kefu_lint.loaders import _read_plain_set
-
-    assert _read_plain_set("t.yaml", text) is None
+    expected = yaml.load(text, Loader=yaml.BaseLoader)["templates"]  # every value as text
+    found = load("t.yaml", text.encode())
+    assert [(t.id, t.reply, t.scene, t.customer) for t in found] == [
+        (e.get("id"), e["reply"], e.get("scene"), e.get("customer")) for e in expected
+    ]

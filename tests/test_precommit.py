@@ -59,7 +59,7 @@ def test_bad_template_fails_the_hook(template_repo) -> None:
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "kefu-lint" in output and "Failed" in output
-    assert "templates/bad.yaml:3:14: KF101 [error] 避免拒绝用语「不行」" in output
+    assert "templates/bad.yaml:3:14: KF101 [错误] 避免拒绝用语「不行」" in output
 
 
 def test_good_template_passes_the_hook(template_repo) -> None:

@@ -30,7 +30,7 @@ from kefu_lint.cli import main as cli_main
 from kefu_lint.config import Settings
 from kefu_lint.explain import parts
 from kefu_lint.rules import CATEGORIES, RULES
-from kefu_lint.segment import user_dictionary
+from kefu_lint.boundaries import user_dictionary
 
 
 def _hook(name: str) -> ModuleType:

@@ -52,7 +52,7 @@ def book(tmp_path: Path) -> Path:
 def test_findings_name_sheet_and_row(book: Path) -> None:
     result = kefu(str(book))
     assert result.exit_code == 1
-    assert f"{book}[快捷短语]:3:3: KF101 [error] 避免拒绝用语「不行」" in result.output
+    assert f"{book}[快捷短语]:3:3: KF101 [错误] 避免拒绝用语「不行」" in result.output
     assert f"{book}[快捷短语]:5:1: KF102" in result.output and "(hi)" in result.output
     assert "检查了 1 个文件、3 条话术" in result.output
 

@@ -1,0 +1,200 @@
+"""The Python API: what the command line, the handbook's checker and chat inspection call.
+
+    >>> from kefu_lint import lint_text
+    >>> [(f.rule, f.start, f.end) for f in lint_text("亲，这个真的不行")]
+    [('KF202', 0, 8), ('KF204', 0, 8), ('KF101', 6, 8)]
+
+``lint_text`` lints one reply; ``lint_paths`` lints files and folders and returns a ``Report``
+with every finding; ``check_paths`` is the streaming form the CLI uses: one ``FileResult`` per
+file, whose findings arrive batch by batch so that memory stays flat however large the input.
+None of them changes global state (no GC switches, no module-level registrations), so they can
+be mapped over partitions of a dataset by Dask or Spark.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings
+from .engine import Linter
+from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, read
+from .model import SEVERITIES, Finding, Template
+
+BATCH = 4096  # templates linted at a time: large enough for whole-batch scans, small for memory
+
+_LINTERS: dict[str, Linter] = {}
+
+
+def linter_for(settings: Settings | None) -> Linter:
+    """A linter for ``settings``, compiled once per distinct settings and reused."""
+    settings = settings or Settings()
+    key = repr(settings)
+    linter = _LINTERS.get(key)
+    if linter is None:
+        if len(_LINTERS) >= 8:
+            _LINTERS.clear()
+        linter = _LINTERS[key] = Linter(settings)
+    return linter
+
+
+def lint_text(reply: str, *, customer: str | None = None, scene: str | None = None,
+              settings: Settings | None = None) -> list[Finding]:
+    """Findings for one reply (``customer``: the message it answers; ``scene``: 售后 …)."""
+    return linter_for(settings).lint([Template("<text>", reply, customer=customer, scene=scene)])
+
+
+@dataclass
+class FileResult:
+    """One file being checked. Iterate ``batches`` for its ``(templates, findings)`` in file
+    order; ``templates`` and ``errors`` are complete once they are consumed. ``skipped`` is a
+    file found in a folder that is not a template set (a YAML file without ``templates``)."""
+
+    path: str
+    batches: Iterator[tuple[list[Template], list[Finding]]]
+    templates: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    skipped: bool = False
+
+
+def check_paths(paths: Iterable[str], settings: Settings | None = None, *, columns: Columns = Columns(),
+                stdin_filename: str | None = None) -> Iterator[FileResult]:
+    """Check files, folders (searched for template files) and ``-`` (standard input)."""
+    linter = linter_for(settings)
+    paths = list(paths)
+    files = discover(paths, linter.settings.exclude)
+    if not files:  # a mistyped folder must not pass a CI gate silently
+        from .loaders import SUFFIXES
+
+        raise InputError(" ".join(paths), f"没有找到可检查的文件（支持 {' '.join(SUFFIXES)}）")
+    for path, named in files:
+        yield check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename)
+
+
+def check_file(linter: Linter, path: str, *, named: bool = True, columns: Columns = Columns(),
+               stdin_filename: str | None = None, data: bytes | None = None) -> FileResult:
+    """Check one file (``-``: standard input; ``data``: its bytes, already read)."""
+    if path == "-":
+        path = stdin_filename or "<stdin>"
+        data = sys.stdin.buffer.read() if data is None else data
+        suffix = Path(path).suffix or ".txt"
+    else:
+        suffix = None
+    result = FileResult(path, iter(()))
+    result.batches = _batches(linter, result, data, columns, suffix, named)
+    return result
+
+
+def _batches(linter: Linter, result: FileResult, data: bytes | None, columns: Columns,
+             suffix: str | None, named: bool) -> Iterator[tuple[list[Template], list[Finding]]]:
+    path = result.path
+    try:
+        suffix = file_suffix(path, suffix)
+        source = _open(path) if data is None else io.BytesIO(data)
+    except InputError as exc:
+        result.errors.append(exc)
+        return
+    with source:
+        session, sheet, batch = linter.session(), None, []
+        try:
+            for item in read(path, source, columns, suffix):
+                if isinstance(item, InputError):
+                    result.errors.append(item)
+                    continue
+                if item.sheet != sheet:  # each worksheet is a template set of its own
+                    if batch:
+                        yield batch, session.lint(batch)
+                        batch = []
+                    session, sheet = linter.session(), item.sheet
+                batch.append(item)
+                result.templates += 1
+                if len(batch) >= BATCH:
+                    yield batch, session.lint(batch)
+                    batch = []
+        except NotATemplateSet as exc:
+            if named:
+                result.errors.append(exc)
+            else:
+                result.skipped = True
+            return
+        except InputError as exc:
+            result.errors.append(exc)
+        if batch:
+            yield batch, session.lint(batch)
+
+
+def _open(path: str):
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise InputError(path, "文件不存在") from None
+    except IsADirectoryError:
+        raise InputError(path, "是目录，不是文件") from None
+    except OSError as exc:
+        raise InputError(path, f"无法读取（{exc.strerror}）") from None
+
+
+@dataclass
+class Summary:
+    """What a run found, counted as it goes (findings themselves are not kept)."""
+
+    files: int = 0  # files checked (input errors or not)
+    templates: int = 0
+    by_severity: Counter = field(default_factory=Counter)
+    by_rule: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # one-line input errors
+    files_with_errors: int = 0
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+    def counts(self) -> dict[str, int]:
+        return {severity: self.by_severity.get(severity, 0) for severity in SEVERITIES}
+
+    def add_findings(self, findings: list[Finding]) -> None:
+        self.by_severity.update(f.severity for f in findings)
+        self.by_rule.update(f.rule for f in findings)
+
+    def add_file(self, result: FileResult) -> None:
+        if result.skipped:
+            return
+        self.files += 1
+        self.templates += result.templates
+        if result.errors:
+            self.files_with_errors += 1
+            self.errors.extend(map(str, result.errors))
+
+    def failing(self, threshold: str) -> int:
+        """Findings at or above the severity ``threshold``."""
+        return sum(self.by_severity.get(s, 0) for s in SEVERITIES[: SEVERITIES.index(threshold) + 1])
+
+
+@dataclass
+class Report:
+    """Every finding of a run, with its summary (``lint_paths``)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+
+    @property
+    def errors(self) -> list[str]:
+        return self.summary.errors
+
+
+def lint_paths(paths: Iterable[str], settings: Settings | None = None, *, columns: Columns = Columns()) -> Report:
+    """Lint files and folders; input errors are in ``report.errors``, never raised."""
+    report = Report()
+    try:
+        for result in check_paths(paths, settings, columns=columns):
+            for _, findings in result.batches:
+                report.findings.extend(findings)
+                report.summary.add_findings(findings)
+            report.summary.add_file(result)
+    except InputError as exc:
+        report.summary.errors.append(str(exc))
+    return report

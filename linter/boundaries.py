@@ -1,0 +1,269 @@
+"""Word boundaries for short hits, decided the way jieba decides them, without importing jieba.
+
+A short hit such as 不行 or 你 is a finding only when jieba would cut the reply on both of its
+edges (迷你 is one word; 你 in 你的包裹 is another). Importing jieba and loading its dictionary
+costs about a second per process, more than linting ten thousand replies, so:
+
+1. A hit with no neighbour jieba could glue to it (jieba only joins characters of its "han"
+   class: CJK, letters, digits, ``+#&._%-``) stands on boundaries: nothing to load.
+2. Otherwise the hit's block (jieba cuts each run of han characters on its own) is cut with
+   ``Dictionary.tokens``: jieba's own algorithm for ``jieba.lcut(text, HMM=False)`` — the DAG of
+   dictionary words, the maximum-probability route, single letters and digits grouped — over
+   jieba's dictionary plus the shared user dictionary. ``tests/test_boundaries.py`` checks the
+   result against jieba itself.
+
+The dictionary is kept as sorted arrays per first character, built once from jieba's
+``dict.txt`` (about a second) and cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A cache file is named by what it was
+built from (the cache format, jieba's version, the content of both dictionaries), so two
+environments never fight over it; it is written atomically, old ones are pruned by age and
+count, and an unreadable, corrupt or unwritable cache only means a rebuild — never an error.
+``$KEFU_LINT_DICTIONARY`` names a prebuilt dictionary file (``Dictionary.save``) to use
+instead: the handbook's in-browser checker, which has no jieba, is served one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import os
+import re
+import tempfile
+import time
+import zlib
+from array import array
+from bisect import bisect_left
+from functools import lru_cache
+from math import log
+from pathlib import Path
+
+HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
+_ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
+_USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
+_FORMAT = "4"  # bump when the cache layout changes
+_KEEP = 8  # cache files kept at most
+_MAX_AGE = 30 * 86400  # seconds an unused cache file is kept
+
+
+def user_dictionary() -> Path:
+    """The domain user dictionary shared by the linter and the handbook's search index."""
+    return Path(__file__).resolve().parent / "data" / "jieba_user_dict.txt"
+
+
+def _jieba_dir() -> Path:
+    spec = importlib.util.find_spec("jieba")  # locate it without importing (import costs 0.2 s)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed")
+    return Path(spec.submodule_search_locations[0])
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("KEFU_LINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kefu-lint"
+
+
+def _cache_key(jieba_dir: Path, main: bytes, user: bytes) -> str:
+    init = (jieba_dir / "__init__.py").read_text(encoding="utf-8", errors="replace")
+    version = re.search(r"__version__\s*=\s*['\"]([^'\"]+)", init)
+    return "-".join((_FORMAT, version.group(1) if version else "unknown",
+                     f"{zlib.crc32(main):08x}", f"{zlib.crc32(user):08x}"))
+
+
+class Dictionary:
+    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as sorted arrays, one per
+    first character, unpacked on first use: cutting a few blocks touches a few dozen of them."""
+
+    def __init__(self, buckets: dict[str, tuple[str, bytes]], total: int) -> None:
+        self._packed = buckets  # first character -> ("\n"-joined sorted words, their counts)
+        self._buckets: dict[str, tuple[list[str], array]] = {}
+        self.total, self.logtotal = total, log(total)
+        self.boundaries = lru_cache(maxsize=8192)(self._boundaries)
+
+    @classmethod
+    def build(cls, main: bytes, user: bytes) -> Dictionary:
+        """As ``jieba.initialize()`` then ``jieba.load_userdict(user_dictionary())`` build it."""
+        freq: dict[str, int] = {}
+        total = 0
+        for line in main.decode("utf-8").splitlines():
+            word, count = line.strip().split(" ")[:2]
+            freq[word] = int(count)
+            total += int(count)
+        for line in user.decode("utf-8").splitlines():
+            match = _USER_LINE.match(line.strip())
+            if not match:
+                continue
+            word, count, _ = match.groups()
+            if count is None:  # jieba would guess a frequency by cutting; we need one
+                raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
+            freq[word] = int(count)
+            total += int(count)
+        grouped: dict[str, list[str]] = {}
+        for word in sorted(freq):
+            grouped.setdefault(word[0], []).append(word)
+        buckets = {
+            char: ("\n".join(words), array("q", (freq[w] for w in words)).tobytes())
+            for char, words in grouped.items()
+        }
+        return cls(buckets, total)
+
+    def dumps(self) -> bytes:
+        return marshal.dumps((self._packed, self.total))
+
+    @classmethod
+    def loads(cls, data: bytes) -> Dictionary:
+        packed, total = marshal.loads(data)
+        if not (isinstance(packed, dict) and isinstance(total, int) and total > 0):
+            raise ValueError("not a dictionary file")
+        return cls(packed, total)
+
+    @classmethod
+    def load(cls) -> Dictionary:
+        """The prebuilt file ``$KEFU_LINT_DICTIONARY``, else the cached arrays, else a build."""
+        prebuilt = os.environ.get("KEFU_LINT_DICTIONARY")
+        if prebuilt:
+            return cls.loads(Path(prebuilt).read_bytes())
+        jieba_dir = _jieba_dir()
+        main, user = (jieba_dir / "dict.txt").read_bytes(), user_dictionary().read_bytes()
+        directory = cache_dir()
+        path = directory / f"dictionary-{_cache_key(jieba_dir, main, user)}.marshal"
+        try:
+            dictionary = cls.loads(path.read_bytes())
+        except Exception:  # missing, unreadable or corrupt: rebuild
+            dictionary = cls.build(main, user)
+            _store(path, dictionary.dumps())
+        else:
+            _touch(path)
+        return dictionary
+
+    def _bucket(self, char: str) -> tuple[list[str], array]:
+        bucket = self._buckets.get(char)
+        if bucket is None:
+            words, counts = self._packed.get(char, ("", b""))
+            freqs = array("q")
+            freqs.frombytes(counts)
+            bucket = self._buckets[char] = (words.split("\n") if words else [], freqs)
+        return bucket
+
+    def _freq(self, fragment: str) -> int | None:
+        """``FREQ.get(fragment)``: the word's count, 0 for a mere prefix, None if neither."""
+        words, freqs = self._bucket(fragment[0])
+        i = bisect_left(words, fragment)
+        if i == len(words) or not words[i].startswith(fragment):
+            return None
+        return freqs[i] if words[i] == fragment else 0
+
+    def tokens(self, block: str) -> list[str]:
+        """``jieba.lcut(block, HMM=False)`` for one run of han characters."""
+        n = len(block)
+        dag = []
+        for k in range(n):
+            ends, i = [], k
+            while i < n:
+                count = self._freq(block[k : i + 1])
+                if count is None:
+                    break
+                if count:
+                    ends.append(i)
+                i += 1
+            dag.append(ends or [k])
+        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max(
+                (log(self._freq(block[idx : x + 1]) or 1) - self.logtotal + route[x + 1][0], x)
+                for x in dag[idx]
+            )
+        tokens, buffer, x = [], "", 0
+        while x < n:
+            y = route[x][1] + 1
+            word = block[x:y]
+            if len(word) == 1 and _ENG.match(word):
+                buffer += word
+            else:
+                if buffer:
+                    tokens.append(buffer)
+                    buffer = ""
+                tokens.append(word)
+            x = y
+        if buffer:
+            tokens.append(buffer)
+        return tokens
+
+    def _boundaries(self, block: str) -> frozenset[int]:
+        offsets, position = {0}, 0
+        for token in self.tokens(block):
+            position += len(token)
+            offsets.add(position)
+        return frozenset(offsets)
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (a concurrent run reads the old file or the new one, never
+    half of one), then prune the directory. Any failure only means no cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        _prune(path)
+    except OSError:
+        pass
+
+
+def _touch(path: Path) -> None:
+    """Mark a cache file as used (at most once a day), so pruning keeps it."""
+    try:
+        if time.time() - path.stat().st_mtime > 86400:
+            os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(keep: Path) -> None:
+    """Remove cache files unused for ``_MAX_AGE``, and the oldest beyond ``_KEEP``; never
+    ``keep``. Other environments' caches live on until they age out."""
+    now = time.time()
+    others = []
+    for old in keep.parent.glob("dictionary-*.marshal"):
+        if old != keep:
+            try:
+                others.append((old.stat().st_mtime, old))
+            except OSError:
+                continue
+    others.sort(reverse=True)
+    for index, (mtime, old) in enumerate(others):
+        if now - mtime > _MAX_AGE or index >= _KEEP - 1:
+            old.unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Dictionary:
+    """The dictionary, loaded once per process on first need (it never changes in a run)."""
+    return Dictionary.load()
+
+
+def on_boundary(text: str, start: int, end: int) -> bool:
+    """True when ``jieba.lcut(text, HMM=False)`` cuts at both ``start`` and ``end``."""
+    match = HAN.match
+    if not (start > 0 and match(text, start - 1) and match(text, start)) and not (
+        end < len(text) and match(text, end - 1) and match(text, end)
+    ):
+        return True
+    first, last = start, end
+    while first > 0 and match(text, first - 1):
+        first -= 1
+    while last < len(text) and match(text, last):
+        last += 1
+    bounds = dictionary().boundaries(text[first:last])
+    return start - first in bounds and end - first in bounds
+
+
+def loaded() -> bool:
+    """Whether this process has loaded the dictionary (tests: it is loaded only on need)."""
+    return dictionary.cache_info().currsize > 0

@@ -1,0 +1,374 @@
+"""Check kinds: the handful of behaviours every rule in ``rules.py`` is an instance of.
+
+A kind is a small class. It compiles its rule once (``__init__``), may offer a *prefilter* —
+the replies of a whole batch it could fire on, found in one pass over the batch — and checks
+one template (``check``). The prefilter is only a speed-up: it may return more replies than
+the check reports on, never fewer, and the check alone decides every finding
+(``tests/test_checks.py`` runs every kind with prefilters on and off and compares). Each kind
+names the rule fields it reads (``fields``); a rule that sets any other is an error when
+``rules.py`` is imported.
+
+``existence``    any of the words (literal) or patterns (regex); a short word must stand on jieba
+                 word boundaries; hits inside an ``allow`` pattern or in a context the rule
+                 rules out (``unless``) are not findings
+``curt``         the whole reply is one character or a bare acknowledgement (``words``)
+``opening``      the reply opens, after an address, with a bare negation word (a whole token)
+``requires``     at least one of the words (literal) or patterns must be present
+``emoji``        an emoticon ([微笑], configurable names), a Unicode emoji or a kaomoji (patterns)
+``longer``       the reply must be longer than the customer's message
+``scene``        required word groups in templates of one scene (optionally the first sentence)
+``placeholder``  malformed or undeclared ``{placeholders}``; ``[...]`` only for emoticons
+``max_length``   a reply over the configured length
+``duplicate``    the same reply under two templates of one set (state kept across batches)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
+from typing import TYPE_CHECKING, ClassVar
+
+from . import boundaries
+from .model import CJK, CONTENT, CONTENT_CHARS, EMOJI, EMOTICONS, Hit, Template
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .rules import Rule
+
+# Hits this short (in characters) of a literal CJK word are confirmed on jieba word
+# boundaries; longer words and patterns are distinctive enough to match as they are.
+SHORT_WORD = 2
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+# An address before the reply proper: 亲 / 亲爱的 / 您好 and separators.
+_ADDRESS = r"(?:亲+(?:爱的)?|您好)?[\s，,、。！!~～]*"
+
+
+def first_line_end(text: str) -> int:
+    end = text.find("\n")
+    return len(text) if end < 0 else end
+
+
+def alternation(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
+    """One regular expression for literal ``words`` and regex ``patterns``.
+
+    Words match ASCII letters in either case and are tried longest first (最低价 wins over a
+    shorter overlapping word). Every alternative of a word starts with a literal character,
+    which lets the regex engine skip straight to candidate positions: a word that starts with
+    a letter becomes one alternative per case of that letter.
+    """
+    alternatives = list(dict.fromkeys(patterns))
+    for word in sorted(set(words), key=len, reverse=True):
+        rest = "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c)
+                       for c in word[1:])
+        first = word[0]
+        cases = {first.lower(), first.upper()} if first.isascii() and first.isalpha() else {first}
+        alternatives += [re.escape(c) + rest for c in sorted(cases)]
+    return "|".join(alternatives)
+
+
+class Shared:
+    """What several kinds need from the settings, built once per linter."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        names = EMOTICONS + settings.emoticons
+        self.emoticon_names = frozenset(names)
+        self.emoticon_alternatives = "|".join(map(re.escape, names))
+        self.emoticon = re.compile(rf"\[(?:{self.emoticon_alternatives})\]")
+
+    def content_length(self, text: str) -> int:
+        """Characters that carry content: CJK, letters, digits; not spaces, punctuation, emoji."""
+        return len(CONTENT.findall(self.emoticon.sub("", text) if "[" in text else text))
+
+
+class Batch:
+    """The replies of one batch of templates, with scans that answer for all of them at once."""
+
+    def __init__(self, templates: list[Template]) -> None:
+        self.templates = templates
+        self.replies = [t.reply for t in templates]
+        self.joined = "\n".join(self.replies)
+        self.starts = list(accumulate((len(r) + 1 for r in self.replies[:-1]), initial=0))
+        self._found: dict[int, set[int]] = {}  # by id(pattern): hashing a Pattern is slow
+
+    def having(self, pattern: re.Pattern) -> list[int]:
+        """Replies in which ``pattern`` matches (or, for a pattern that can match across a line
+        break, the reply where such a match starts): one scan of the joined text, resuming at
+        the next reply after each match, so rare patterns cost almost nothing."""
+        found = self._found.get(id(pattern))
+        if found is None:
+            found = self._found[id(pattern)] = set()
+            search, starts, last = pattern.search, self.starts, len(self.starts) - 1
+            position = 0
+            while (m := search(self.joined, position)) is not None:
+                index = bisect_right(starts, m.start()) - 1
+                found.add(index)
+                if index >= last:
+                    break
+                position = starts[index + 1]
+        return sorted(found)
+
+    def lacking(self, patterns: tuple[re.Pattern, ...]) -> list[int]:
+        """Replies in which none of ``patterns`` matches: each search stops at its first match,
+        and each pattern only sees the replies the ones before it left."""
+        replies, left = self.replies, range(len(self.replies))
+        for pattern in patterns:
+            search = pattern.search
+            left = [i for i in left if search(replies[i]) is None]
+        return list(left)
+
+
+class Kind:
+    """A check kind. Subclasses set ``name`` and ``fields`` and implement ``check``."""
+
+    name: ClassVar[str]
+    fields: ClassVar[frozenset[str]] = frozenset()  # the Rule fields this kind reads
+    required: ClassVar[frozenset[str]] = frozenset()
+    set_level: ClassVar[bool] = False  # keeps state across the batches of one set
+
+    def __init__(self, rule: Rule, settings: Settings, shared: Shared) -> None:
+        self.rule = rule
+
+    def prefilter(self, batch: Batch) -> Iterable[int] | None:
+        """Indexes of the replies ``check`` could report on (a superset); None: all of them."""
+        return None
+
+    def check(self, template: Template) -> Iterable[Hit]:
+        raise NotImplementedError
+
+
+class Existence(Kind):
+    name = "existence"
+    fields = frozenset({"words", "patterns", "allow", "fix"})
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        deny = settings.deny.get(rule.code, ())
+        self.pattern = re.compile(alternation(rule.words + deny, rule.patterns))
+        allow = alternation(settings.allow.get(rule.code, ()), rule.allow)
+        self.allow = re.compile(allow) if allow else None
+        self.short = frozenset(w for w in rule.words + deny
+                               if len(w) <= SHORT_WORD and re.search(f"[{CJK}]", w))
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return batch.having(self.pattern)
+
+    def check(self, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        allowed = [m.span() for m in self.allow.finditer(text)] if self.allow else ()
+        for m in self.pattern.finditer(text):
+            start, end = m.span()
+            if allowed and any(a <= start and end <= b for a, b in allowed):
+                continue
+            word = m.group()
+            if word in self.short and not boundaries.on_boundary(text, start, end):
+                continue
+            yield Hit(start, end, word)
+
+
+class Curt(Kind):
+    name = "curt"
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.emoticon = shared.emoticon
+        # A whole line with at most one content character outside emoticons: one anchored
+        # scan of the batch.
+        other = rf"(?:[^\n\[{CONTENT_CHARS}]|\[(?:{shared.emoticon_alternatives})\]|\[)*"
+        self.short_line = re.compile(f"(?m)^{other}(?:[{CONTENT_CHARS}]{other})?$")
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return batch.having(self.short_line)
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        text = template.reply
+        content = self.emoticon.sub("", text) if "[" in text else text
+        first = CONTENT.search(content)
+        if first and CONTENT.search(content, first.end()):  # two or more
+            return ()
+        return (Hit(0, first_line_end(text), text.strip()),)
+
+
+class Opening(Kind):
+    name = "opening"
+    fields = frozenset({"words"})
+    required = frozenset({"words"})
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.address = re.compile(_ADDRESS)
+        self.words = sorted(rule.words, key=len, reverse=True)
+        firsts = "".join(sorted({re.escape(w[0]) for w in rule.words}))
+        # The check's own address pattern at every line start, then a word's first character.
+        self.gate = re.compile(f"(?m)^{_ADDRESS}[{firsts}]")
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return batch.having(self.gate)
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        text = template.reply
+        start = self.address.match(text).end()
+        for word in self.words:
+            if text.startswith(word, start):
+                end = start + len(word)
+                # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
+                if boundaries.on_boundary(text, start, end):
+                    return (Hit(start, end, word),)
+                return ()
+        return ()
+
+
+class Requires(Kind):
+    name = "requires"
+    fields = frozenset({"words", "patterns"})
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        # Single characters as one class (a fast scan), the rest as one alternation.
+        singles = "".join(re.escape(w) for w in rule.words if len(w) == 1)
+        longer = alternation([w for w in rule.words if len(w) > 1], rule.patterns)
+        self.patterns = tuple(re.compile(p) for p in (f"[{singles}]" if singles else "", longer) if p)
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return batch.lacking(self.patterns)
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        text = template.reply
+        if any(p.search(text) for p in self.patterns):
+            return ()
+        return (Hit(0, first_line_end(text), ""),)
+
+
+class Emoji(Requires):
+    name = "emoji"
+    fields = frozenset({"patterns"})
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        # Kept apart: each alone has a first-character fast path.
+        self.patterns = (shared.emoticon, re.compile(f"[{EMOJI}]"), *self.patterns)
+
+
+class Longer(Kind):
+    name = "longer"
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.length = shared.content_length
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return [i for i, t in enumerate(batch.templates) if t.customer is not None]
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        if template.customer is None:
+            return ()
+        mine, theirs = self.length(template.reply), self.length(template.customer)
+        if mine > theirs:
+            return ()
+        return (Hit(0, first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字"),)
+
+
+class Scene(Kind):
+    name = "scene"
+    fields = frozenset({"groups", "scene", "first_sentence"})
+    required = frozenset({"groups", "scene"})
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        scene = self.rule.scene
+        return [i for i, t in enumerate(batch.templates) if t.scene == scene]
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        if template.scene != self.rule.scene:
+            return ()
+        text = template.reply
+        if self.rule.first_sentence:
+            end = _SENTENCE_END.search(text)
+            text = text[: end.end()] if end else text
+        missing = [label for label, words in self.rule.groups if not any(w in text for w in words)]
+        if not missing:
+            return ()
+        return (Hit(0, first_line_end(template.reply), "和".join(missing)),)
+
+
+class Placeholder(Kind):
+    name = "placeholder"
+    _BRACES = re.compile(r"\{([^{}\n]*)\}")
+    _BRACKETS = re.compile(r"\[([^\[\]\n]{1,20})\]")
+    _STRAY = re.compile(r"[{}]")
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.declared = frozenset(settings.placeholders)
+        self.emoticon_names = shared.emoticon_names
+        # { or }, or a [ that does not open a known emoticon.
+        self.gate = re.compile(rf"[\[{{}}](?:(?<=[{{}}])|(?!(?:{shared.emoticon_alternatives})\]))")
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        return batch.having(self.gate)
+
+    def check(self, template: Template) -> Iterator[Hit]:
+        text = template.reply
+        declared = self.declared | template.placeholders
+        for m in self._BRACES.finditer(text):
+            name = m.group(1).strip()
+            if not name:
+                yield Hit(*m.span(), "空的占位符 {}")
+            elif name not in declared:
+                yield Hit(*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
+        rest = self._BRACES.sub(lambda m: " " * len(m.group()), text)
+        for m in self._STRAY.finditer(rest):
+            yield Hit(m.start(), m.end(), f"花括号「{m.group()}」不成对")
+        for m in self._BRACKETS.finditer(text):
+            if m.group(1) not in self.emoticon_names:
+                yield Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
+
+
+class MaxLength(Kind):
+    name = "max_length"
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.limit = settings.max_length
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        limit = self.limit
+        return [i for i, r in enumerate(batch.replies) if len(r) > limit]
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        text = template.reply
+        if len(text) <= self.limit:
+            return ()
+        visible = [i for i, char in enumerate(text) if not char.isspace()]
+        if len(visible) <= self.limit:
+            return ()
+        return (Hit(visible[self.limit], len(text), str(len(visible))),)
+
+
+class Duplicate(Kind):
+    """The same reply, spacing aside, as an earlier template of the set. The state is one
+    entry per distinct reply (its hash, and the first template's name), so that memory stays
+    small however long the set."""
+
+    name = "duplicate"
+    set_level = True
+
+    def __init__(self, rule, settings, shared) -> None:
+        super().__init__(rule, settings, shared)
+        self.seen: dict[int, str] = {}
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        key = hash("".join(template.reply.split()))
+        first = self.seen.get(key)
+        if first is None:
+            self.seen[key] = template.id or f"第 {template.line} 行"
+            return ()
+        return (Hit(0, first_line_end(template.reply), first),)
+
+
+KINDS: dict[str, type[Kind]] = {
+    kind.name: kind
+    for kind in (Existence, Curt, Opening, Requires, Emoji, Longer, Scene, Placeholder, MaxLength, Duplicate)
+}
