@@ -12,8 +12,12 @@ costs about a second per process, more than linting ten thousand replies, so:
    jieba's dictionary plus the shared user dictionary. ``tests/test_boundaries.py`` checks the
    result against jieba itself.
 
-The dictionary is kept as sorted arrays per first character, built once from jieba's
-``dict.txt`` (about a second) and cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
+Before cutting, a cheaper exact test: jieba keeps an edge uncut only if a dictionary word
+covers both of its sides, so a hit with no such word around it stands on boundaries too.
+
+The dictionary is jieba's ``FREQ`` (words and their prefixes) split by first character, each
+part unpacked on first use; it is built once from jieba's ``dict.txt`` (about a second) and
+cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A cache file is named by what it was
 built from (the cache format, jieba's version, the content of both dictionaries), so two
 environments never fight over it; it is written atomically, old ones are pruned by age and
@@ -31,8 +35,6 @@ import re
 import tempfile
 import time
 import zlib
-from array import array
-from bisect import bisect_left
 from functools import lru_cache
 from math import log
 from pathlib import Path
@@ -40,7 +42,7 @@ from pathlib import Path
 HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
 _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
-_FORMAT = "4"  # bump when the cache layout changes
+_FORMAT = "6"  # bump when the cache layout changes
 _KEEP = 8  # cache files kept at most
 _MAX_AGE = 30 * 86400  # seconds an unused cache file is kept
 
@@ -72,12 +74,13 @@ def _cache_key(jieba_dir: Path, main: bytes, user: bytes) -> str:
 
 
 class Dictionary:
-    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``) as sorted arrays, one per
-    first character, unpacked on first use: cutting a few blocks touches a few dozen of them."""
+    """jieba's prefix dictionary (``Tokenizer.FREQ`` and ``total``), one part per first
+    character, unpacked on first use: cutting a few blocks touches a few dozen of them."""
 
-    def __init__(self, buckets: dict[str, tuple[str, bytes]], total: int) -> None:
-        self._packed = buckets  # first character -> ("\n"-joined sorted words, their counts)
-        self._buckets: dict[str, tuple[list[str], array]] = {}
+    def __init__(self, buckets: dict[str, bytes], total: int, longest: int) -> None:
+        self._packed = buckets  # first character -> its ``FREQ`` entries, marshalled
+        self.longest = longest  # characters in the longest word
+        self._buckets: dict[str, dict[str, int]] = {}
         self.total, self.logtotal = total, log(total)
         self.boundaries = lru_cache(maxsize=8192)(self._boundaries)
 
@@ -99,28 +102,27 @@ class Dictionary:
                 raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
             freq[word] = int(count)
             total += int(count)
-        grouped: dict[str, list[str]] = {}
-        for word in sorted(freq):
-            grouped.setdefault(word[0], []).append(word)
-        buckets = {
-            char: ("\n".join(words), array("q", (freq[w] for w in words)).tobytes())
-            for char, words in grouped.items()
-        }
-        return cls(buckets, total)
+        buckets: dict[str, dict[str, int]] = {}
+        for word in sorted(freq):  # a prefix comes before the words it starts
+            bucket = buckets.setdefault(word[0], {})
+            bucket[word] = freq[word]
+            for end in range(1, len(word)):
+                bucket.setdefault(word[:end], 0)
+        return cls({char: marshal.dumps(bucket) for char, bucket in buckets.items()}, total, max(map(len, freq)))
 
     def dumps(self) -> bytes:
-        return marshal.dumps((self._packed, self.total))
+        return marshal.dumps((self._packed, self.total, self.longest))
 
     @classmethod
     def loads(cls, data: bytes) -> Dictionary:
-        packed, total = marshal.loads(data)
-        if not (isinstance(packed, dict) and isinstance(total, int) and total > 0):
+        packed, total, longest = marshal.loads(data)
+        if not (isinstance(packed, dict) and isinstance(total, int) and total > 0 and isinstance(longest, int)):
             raise ValueError("not a dictionary file")
-        return cls(packed, total)
+        return cls(packed, total, longest)
 
     @classmethod
     def load(cls) -> Dictionary:
-        """The prebuilt file ``$KEFU_LINT_DICTIONARY``, else the cached arrays, else a build."""
+        """The prebuilt file ``$KEFU_LINT_DICTIONARY``, else the cache, else a build."""
         prebuilt = os.environ.get("KEFU_LINT_DICTIONARY")
         if prebuilt:
             return cls.loads(Path(prebuilt).read_bytes())
@@ -137,46 +139,47 @@ class Dictionary:
             _touch(path)
         return dictionary
 
-    def _bucket(self, char: str) -> tuple[list[str], array]:
+    def _bucket(self, char: str) -> dict[str, int]:
+        """The words that start with ``char`` and their prefixes: ``FREQ`` for one character
+        (a word's count, 0 for a mere prefix), as jieba keeps it."""
         bucket = self._buckets.get(char)
         if bucket is None:
-            words, counts = self._packed.get(char, ("", b""))
-            freqs = array("q")
-            freqs.frombytes(counts)
-            bucket = self._buckets[char] = (words.split("\n") if words else [], freqs)
+            packed = self._packed.get(char)
+            bucket = self._buckets[char] = marshal.loads(packed) if packed else {}
         return bucket
 
     def _freq(self, fragment: str) -> int | None:
         """``FREQ.get(fragment)``: the word's count, 0 for a mere prefix, None if neither."""
-        words, freqs = self._bucket(fragment[0])
-        i = bisect_left(words, fragment)
-        if i == len(words) or not words[i].startswith(fragment):
-            return None
-        return freqs[i] if words[i] == fragment else 0
+        return self._bucket(fragment[0]).get(fragment)
 
     def tokens(self, block: str) -> list[str]:
-        """``jieba.lcut(block, HMM=False)`` for one run of han characters."""
+        """``jieba.lcut(block, HMM=False)`` for one run of han characters: the DAG of dictionary
+        words, then the route of maximum probability from the end (ties to the longer word)."""
         n = len(block)
-        dag = []
+        dag: list[list[tuple[int, float]]] = []
         for k in range(n):
+            get = self._bucket(block[k]).get
             ends, i = [], k
             while i < n:
-                count = self._freq(block[k : i + 1])
+                count = get(block[k : i + 1])
                 if count is None:
                     break
                 if count:
-                    ends.append(i)
+                    ends.append((i, log(count)))
                 i += 1
-            dag.append(ends or [k])
-        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
+            dag.append(ends or [(k, 0.0)])  # an unknown character: count 1
+        logtotal = self.logtotal
+        scores, nexts = [0.0] * (n + 1), [0] * (n + 1)
         for idx in range(n - 1, -1, -1):
-            route[idx] = max(
-                (log(self._freq(block[idx : x + 1]) or 1) - self.logtotal + route[x + 1][0], x)
-                for x in dag[idx]
-            )
+            best, to = float("-inf"), 0
+            for x, weight in dag[idx]:
+                score = weight - logtotal + scores[x + 1]
+                if score > best or (score == best and x > to):
+                    best, to = score, x
+            scores[idx], nexts[idx] = best, to
         tokens, buffer, x = [], "", 0
         while x < n:
-            y = route[x][1] + 1
+            y = nexts[x] + 1
             word = block[x:y]
             if len(word) == 1 and _ENG.match(word):
                 buffer += word
@@ -189,6 +192,21 @@ class Dictionary:
         if buffer:
             tokens.append(buffer)
         return tokens
+
+    def crossed(self, text: str, first: int, position: int, last: int) -> bool:
+        """Whether a dictionary word in ``text[first:last]`` (one run of han characters)
+        covers the characters on both sides of ``position``. If none does, jieba cuts there:
+        it joins characters only into dictionary words (and runs of single letters and
+        digits, which the caller rules out)."""
+        for a in range(position - 1, max(first, position - self.longest) - 1, -1):
+            get = self._bucket(text[a]).get
+            for b in range(a + 1, last + 1):
+                count = get(text[a:b])
+                if count is None:
+                    break
+                if count and b > position:
+                    return True
+        return False
 
     def _boundaries(self, block: str) -> frozenset[int]:
         offsets, position = {0}, 0
@@ -249,18 +267,22 @@ def dictionary() -> Dictionary:
 
 
 def on_boundary(text: str, start: int, end: int) -> bool:
-    """True when ``jieba.lcut(text, HMM=False)`` cuts at both ``start`` and ``end``."""
+    """True when ``jieba.lcut(text, HMM=False)`` cuts at both ``start`` and ``end`` (the edges
+    of a hit of CJK characters)."""
     match = HAN.match
-    if not (start > 0 and match(text, start - 1) and match(text, start)) and not (
-        end < len(text) and match(text, end - 1) and match(text, end)
-    ):
+    left = start > 0 and match(text, start - 1) and match(text, start)
+    right = end < len(text) and match(text, end - 1) and match(text, end)
+    if not (left or right):
         return True
     first, last = start, end
     while first > 0 and match(text, first - 1):
         first -= 1
     while last < len(text) and match(text, last):
         last += 1
-    bounds = dictionary().boundaries(text[first:last])
+    words = dictionary()
+    if not (left and words.crossed(text, first, start, last)) and not (right and words.crossed(text, first, end, last)):
+        return True
+    bounds = words.boundaries(text[first:last])
     return start - first in bounds and end - first in bounds
 
 

@@ -54,19 +54,59 @@ def first_line_end(text: str) -> int:
 def alternation(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
     """One regular expression for literal ``words`` and regex ``patterns``.
 
-    Words match ASCII letters in either case and are tried longest first (最低价 wins over a
-    shorter overlapping word). Every alternative of a word starts with a literal character,
-    which lets the regex engine skip straight to candidate positions: a word that starts with
-    a letter becomes one alternative per case of that letter.
+    Python's regex engine skips straight to candidate positions only when every alternative
+    of an alternation starts with a literal character; an alternative that starts with a
+    group or a class makes it try every position (five times slower over a batch). So words
+    match ASCII letters in either case by spelling out one alternative per case of a leading
+    letter, and a pattern that starts with a group of plain alternatives or a class of plain
+    characters (``(?:好评|五星)…``, ``[:：]\\)``) is spelt out as one alternative per head.
+    Words are tried longest first (最低价 wins over a shorter overlapping word).
     """
-    alternatives = list(dict.fromkeys(patterns))
-    for word in sorted(set(words), key=len, reverse=True):
+    alternatives = [a for pattern in dict.fromkeys(patterns) for a in _literal_first(pattern)]
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
         rest = "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c)
                        for c in word[1:])
         first = word[0]
         cases = {first.lower(), first.upper()} if first.isascii() and first.isalpha() else {first}
         alternatives += [re.escape(c) + rest for c in sorted(cases)]
     return "|".join(alternatives)
+
+
+_PLAIN = r"[^\\()\[\]{}|.*+?^$]"  # a character that means itself in a pattern
+_HEAD_GROUP = re.compile(rf"\(\?:((?:{_PLAIN}+\|)+{_PLAIN}+)\)")
+_HEAD_CLASS = re.compile(r"\[([^\\\]\-^][^\\\]\-]*)\]")
+
+
+def _literal_first(pattern: str) -> list[str]:
+    """Alternatives that match what ``pattern`` matches, in the same order, each starting with
+    a literal character where ``pattern`` starts with a plain group or class; else itself."""
+    m = _HEAD_GROUP.match(pattern) or _HEAD_CLASS.match(pattern)
+    rest = pattern[m.end():] if m else ""
+    if not m or rest[:1] in ("?", "*", "+", "{") or _has_top_level_bar(rest):
+        return [pattern]
+    heads = m.group(1).split("|") if m.re is _HEAD_GROUP else list(dict.fromkeys(m.group(1)))
+    return [re.escape(head) + rest for head in heads]
+
+
+def _has_top_level_bar(pattern: str) -> bool:
+    depth, i, in_class = 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 class Shared:
@@ -139,6 +179,14 @@ class Kind:
     def check(self, template: Template) -> Iterable[Hit]:
         raise NotImplementedError
 
+    def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        """``check`` for each template; a kind whose hits are cheap overrides it to spare a
+        call per template (it must find exactly what ``check`` finds)."""
+        check = self.check
+        for template in templates:
+            for hit in check(template):
+                yield template, hit
+
 
 class Existence(Kind):
     name = "existence"
@@ -166,7 +214,7 @@ class Existence(Kind):
             word = m.group()
             if word in self.short and not boundaries.on_boundary(text, start, end):
                 continue
-            yield Hit(start, end, word)
+            yield (start, end, word)
 
 
 class Curt(Kind):
@@ -189,7 +237,7 @@ class Curt(Kind):
         first = CONTENT.search(content)
         if first and CONTENT.search(content, first.end()):  # two or more
             return ()
-        return (Hit(0, first_line_end(text), text.strip()),)
+        return ((0, first_line_end(text), text.strip()),)
 
 
 class Opening(Kind):
@@ -216,7 +264,7 @@ class Opening(Kind):
                 end = start + len(word)
                 # The word must be a whole token: 不错, 不会起球, 没问题 are not negations.
                 if boundaries.on_boundary(text, start, end):
-                    return (Hit(start, end, word),)
+                    return ((start, end, word),)
                 return ()
         return ()
 
@@ -236,10 +284,18 @@ class Requires(Kind):
         return batch.lacking(self.patterns)
 
     def check(self, template: Template) -> tuple[Hit, ...]:
-        text = template.reply
-        if any(p.search(text) for p in self.patterns):
-            return ()
-        return (Hit(0, first_line_end(text), ""),)
+        return tuple(hit for _, hit in self.check_all([template]))
+
+    def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        patterns = self.patterns
+        for template in templates:
+            text = template.reply
+            for pattern in patterns:
+                if pattern.search(text) is not None:
+                    break
+            else:
+                end = text.find("\n")
+                yield template, (0, len(text) if end < 0 else end, "")
 
 
 class Emoji(Requires):
@@ -268,7 +324,7 @@ class Longer(Kind):
         mine, theirs = self.length(template.reply), self.length(template.customer)
         if mine > theirs:
             return ()
-        return (Hit(0, first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字"),)
+        return ((0, first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字"),)
 
 
 class Scene(Kind):
@@ -290,7 +346,7 @@ class Scene(Kind):
         missing = [label for label, words in self.rule.groups if not any(w in text for w in words)]
         if not missing:
             return ()
-        return (Hit(0, first_line_end(template.reply), "和".join(missing)),)
+        return ((0, first_line_end(template.reply), "和".join(missing)),)
 
 
 class Placeholder(Kind):
@@ -315,15 +371,15 @@ class Placeholder(Kind):
         for m in self._BRACES.finditer(text):
             name = m.group(1).strip()
             if not name:
-                yield Hit(*m.span(), "空的占位符 {}")
+                yield (*m.span(), "空的占位符 {}")
             elif name not in declared:
-                yield Hit(*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
+                yield (*m.span(), f"未声明的占位符 {m.group()}（在配置 placeholders 中声明）")
         rest = self._BRACES.sub(lambda m: " " * len(m.group()), text)
         for m in self._STRAY.finditer(rest):
-            yield Hit(m.start(), m.end(), f"花括号「{m.group()}」不成对")
+            yield (m.start(), m.end(), f"花括号「{m.group()}」不成对")
         for m in self._BRACKETS.finditer(text):
             if m.group(1) not in self.emoticon_names:
-                yield Hit(*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
+                yield (*m.span(), f"「{m.group()}」不是旺旺表情；占位符请写成 {{{m.group(1)}}}")
 
 
 class MaxLength(Kind):
@@ -344,7 +400,7 @@ class MaxLength(Kind):
         visible = [i for i, char in enumerate(text) if not char.isspace()]
         if len(visible) <= self.limit:
             return ()
-        return (Hit(visible[self.limit], len(text), str(len(visible))),)
+        return ((visible[self.limit], len(text), str(len(visible))),)
 
 
 class Duplicate(Kind):
@@ -357,15 +413,22 @@ class Duplicate(Kind):
 
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
-        self.seen: dict[int, str] = {}
+        self.seen: dict[int, str | int] = {}  # key -> the first template's id or line
 
     def check(self, template: Template) -> tuple[Hit, ...]:
-        key = hash("".join(template.reply.split()))
-        first = self.seen.get(key)
-        if first is None:
-            self.seen[key] = template.id or f"第 {template.line} 行"
-            return ()
-        return (Hit(0, first_line_end(template.reply), first),)
+        return tuple(hit for _, hit in self.check_all([template]))
+
+    def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        seen = self.seen
+        keys = map(hash, map("".join, map(str.split, (t.reply for t in templates))))
+        for template, key in zip(templates, keys):
+            first = seen.get(key)
+            if first is None:
+                seen[key] = template.id or template.line
+                continue
+            name = first if isinstance(first, str) else f"第 {first} 行"
+            end = template.reply.find("\n")
+            yield template, (0, len(template.reply) if end < 0 else end, name)
 
 
 KINDS: dict[str, type[Kind]] = {

@@ -11,12 +11,11 @@ rules (KF105) keep their state across its batches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from operator import attrgetter
 
 from .checks import KINDS, Batch, Kind, Shared
 from .config import Settings
-from .model import SEVERITIES, Finding, Hit, Template, severity_rank
+from .model import Finding, Template
 from .rules import RULES, Rule
 
 _POSITION = attrgetter("line", "column", "rule")
@@ -29,11 +28,13 @@ class Linter:
         self.settings = settings = settings or Settings()
         self.rules = [rule for rule in RULES if settings.enabled(rule.code)]
         self.shared = Shared(settings)
-        self.prefilters = prefilters  # off only to test that prefilters never change findings
+        # Off only in tests: then every template is checked one by one, no prefilter and no
+        # ``check_all``, which must give the same findings.
+        self.prefilters = prefilters
         self._severity = {rule.code: settings.severity_of(rule.code) for rule in self.rules}
         self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
         self._fixes = {rule.code: [(re.compile(p), r) for p, r in rule.fix] for rule in self.rules}
-        self._messages: dict[tuple[str, str], str] = {}
+        self._messages: dict[str, dict[str, str]] = {}  # code -> match -> message
         self._checks = [(rule, KINDS[rule.check](rule, settings, self.shared)) for rule in self.rules]
 
     def session(self) -> Session:
@@ -44,26 +45,7 @@ class Linter:
         """Findings for one whole template set (one file or worksheet), sorted by position."""
         return self.session().lint(templates)
 
-    def finding(self, rule: Rule, template: Template, hit: Hit) -> Finding:
-        start, end, match = hit
-        last = end - 1 if end > start else start
-        if template.raw is None and "\n" not in template.reply:  # the common case, inline
-            line = end_line = template.line
-            column, end_column = template.column + start, template.column + last
-        else:
-            line, column = template.locate(start)
-            end_line, end_column = template.locate(last)
-        code = rule.code
-        message = self._messages.get((code, match))
-        if message is None:
-            message = self._messages[(code, match)] = rule.message.format(match=match)
-        return Finding(
-            template.path, line, column, end_line, end_column + 1, code, self._severity[code],
-            message, start, end, template.id, self._urls[code], template.sheet,
-            self._fix(code, match) if self._fixes[code] else None,
-        )
-
-    def _fix(self, code: str, text: str) -> tuple[str, str] | None:
+    def fix(self, code: str, text: str) -> tuple[str, str] | None:
         """The rule's safe rewrite of a hit's text, if one of its ``fix`` entries matches it."""
         for pattern, replacement in self._fixes[code]:
             if m := pattern.fullmatch(text):
@@ -86,22 +68,41 @@ class Session:
         """Findings for the next batch of the set, sorted by position."""
         if not templates:
             return []
+        linter = self.linter
         findings: list[Finding] = []
-        append, finding = findings.append, self.linter.finding
+        append = findings.append
         batch = Batch(templates)
-        prefilters = self.linter.prefilters
+        prefilters = linter.prefilters
         for rule, kind in self.checks:
-            code = rule.code
+            code, message = rule.code, rule.message
+            severity, url, fixes = linter._severity[code], linter._urls[code], linter._fixes[code]
+            messages = linter._messages.setdefault(code, {})
+            if len(messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
+                messages.clear()
             selected = kind.prefilter(batch) if prefilters and not kind.set_level else None
-            for template in templates if selected is None else (templates[i] for i in selected):
-                for hit in kind.check(template):
-                    if not (template.noqa and code.startswith(template.noqa)):
-                        append(finding(rule, template, hit))
+            targets = templates if selected is None else [templates[i] for i in selected]
+            for template, (start, end, match) in kind.check_all(targets) if prefilters else _one_by_one(kind, targets):
+                if template.noqa and code.startswith(template.noqa):
+                    continue
+                last = end - 1 if end > start else start
+                if template.raw is None and "\n" not in template.reply:  # the common case, inline
+                    line = end_line = template.line
+                    column, end_column = template.column + start, template.column + last
+                else:
+                    line, column = template.locate(start)
+                    end_line, end_column = template.locate(last)
+                text = messages.get(match)
+                if text is None:
+                    text = messages[match] = message.format(match=match)
+                append(Finding(template.path, line, column, end_line, end_column + 1, code, severity, text,
+                               start, end, template.id, url, template.sheet,
+                               linter.fix(code, match) if fixes else None))
         findings.sort(key=_POSITION)
         return findings
 
 
-def at_or_above(findings: Iterable[Finding], threshold: str) -> int:
-    failing = SEVERITIES[: severity_rank(threshold) + 1]
-    return sum(1 for f in findings if f.severity in failing)
-
+def _one_by_one(kind: Kind, templates: list[Template]):
+    """``kind.check`` template by template: what ``check_all`` must agree with."""
+    for template in templates:
+        for hit in kind.check(template):
+            yield template, hit

@@ -105,7 +105,7 @@ def test_cache_is_written_once_and_reused(cache) -> None:
     first = Dictionary.load()
     assert first.tokens("这个不行哦") == ["这个", "不行", "哦"]
     [name] = _files(cache)
-    assert name.startswith("dictionary-4-0.42.1-") and name.endswith(".marshal")
+    assert name.startswith("dictionary-6-0.42.1-") and name.endswith(".marshal")
     written = (cache / name).stat().st_mtime_ns
     second = Dictionary.load()
     assert second.tokens("这个不行哦") == ["这个", "不行", "哦"]
@@ -122,7 +122,7 @@ def test_cache_honours_xdg_cache_home(tmp_path, monkeypatch) -> None:
 
 def test_other_environments_caches_are_kept(cache) -> None:
     cache.mkdir()
-    other = cache / "dictionary-4-0.42.1-00000000-00000000.marshal"  # another venv's jieba
+    other = cache / "dictionary-6-0.42.1-00000000-00000000.marshal"  # another venv's jieba
     other.write_bytes(b"other")
     Dictionary.load()
     assert other.exists() and len(_files(cache)) == 2
