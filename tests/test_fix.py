@@ -194,3 +194,22 @@ def test_fixing_a_bad_example_clears_its_rule(rule, example) -> None:
     result = fix_text("t.txt", example.reply.encode(), Columns(), Linter(Settings()), ".txt")
     assert result.changed and result.fixes
     assert rule.code not in {f.rule for f in result.findings}
+
+
+# ---------------------------------------------------------------------------- CSV cells
+
+
+@pytest.mark.parametrize("record, fixed", [
+    ("你好,你好", "你好,您好"),  # the customer's cell holds the same text as the reply
+    ('"你好,你好",你好', '"你好,你好",您好'),  # a quoted customer cell with a comma
+    ('"他说""你好""",你好', '"他说""你好""",您好'),  # doubled quotes
+    ('"第一行\n你好",你好', '"第一行\n你好",您好'),  # a line break inside the customer's cell
+    ('你好,"你好,""亲"""', '你好,"您好,""亲"""'),  # a quoted reply cell
+])
+def test_csv_fix_rewrites_the_reply_cell_only(tmp_path: Path, record: str, fixed: str) -> None:
+    for encoding in ("utf-8", "gbk"):
+        path = tmp_path / f"export-{encoding}.csv"
+        path.write_bytes(f"顾客问题,回复\n{record}\n".encode(encoding))
+        result = CliRunner().invoke(main, ["--no-config", "--select", "KF205", "--fix", str(path)])
+        assert result.exit_code == 0, result.output
+        assert path.read_bytes() == f"顾客问题,回复\n{fixed}\n".encode(encoding)

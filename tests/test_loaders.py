@@ -88,3 +88,37 @@ def test_yaml_sets_read_as_yaml_reads_them(text: str) -> None:
     assert [(t.id, t.reply, t.scene, t.customer) for t in found] == [
         (e.get("id"), e["reply"], e.get("scene"), e.get("customer")) for e in expected
     ]
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x7f", "\ufffe", "\x1b"])
+def test_control_characters_are_an_input_error_quoted_or_not(char: str) -> None:
+    from kefu_lint.loaders import InputError
+
+    for value in (f"亲{char}您好", f'"亲{char}您好"'):
+        with pytest.raises(InputError, match="YAML"):
+            load("t.yaml", f"templates:\n  - reply: {value}\n".encode())
+
+
+def test_every_problem_of_a_yaml_file_is_reported() -> None:
+    from kefu_lint.loaders import InputError, read
+    import io
+
+    text = ("templates:\n  - id: a\n    reply: 亲\n  - id: a\n    reply: 您好\n    noqa: KF999\n"
+            "  - reply: 您好呀\n    scene: 售中后\n  - reply: 在的呢[微笑]\n")
+    items = list(read("t.yaml", io.BytesIO(text.encode())))
+    errors = [str(i) for i in items if isinstance(i, InputError)]
+    assert [e.split(": ", 1)[0] for e in errors] == ["t.yaml:4", "t.yaml:4", "t.yaml:7"]
+    assert "重复" in errors[0] and "KF999" in errors[1] and "售中后" in errors[2]
+    assert [t.reply for t in items if not isinstance(t, InputError)] == ["亲", "在的呢[微笑]"]
+
+
+def test_a_csv_row_with_more_or_fewer_fields_than_the_header_is_an_error() -> None:
+    from kefu_lint.loaders import InputError, read
+    import io
+
+    text = "编号,顾客问题,回复\nq1,在吗,亲，在的呢\nq4,发货了吗,亲,已经发货了哦\nq5,好的\nq6,谢谢,不客气哦\n"
+    items = list(read("t.csv", io.BytesIO(text.encode())))
+    errors = [str(i) for i in items if isinstance(i, InputError)]
+    assert errors == ["t.csv:3: 这一行有 4 个字段，表头有 3 个；回复里的逗号要放在引号里",
+                      "t.csv:4: 这一行有 2 个字段，表头有 3 个"]
+    assert [t.id for t in items if not isinstance(t, InputError)] == ["q1", "q6"]
