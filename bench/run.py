@@ -1,14 +1,18 @@
-"""Benchmark kefu-lint against the string-scanning floor.
+"""Benchmark kefu-lint on input shaped like real chat text, with textlint as a peer in the same run.
 
-    python bench/run.py                 # 1k / 10k / 100k replies, 5 runs each
-    python bench/run.py --sizes 1000 10000 --runs 3 --write-docs
+    python bench/run.py                  # all cases, 5 runs each
+    python bench/run.py --runs 3 --write-docs
+    python bench/run.py --quick          # smaller sizes, 1 run: a smoke test of the script
 
-Generates a deterministic corpus of 20–80-character Chinese replies (about 20% contain a taboo
-word) as plain text, a YAML template set and Markdown scripts; runs ``kefu-lint`` with all
-default rules on each in a fresh process; prints median wall time and peak memory (max RSS of
-the child process). The floor is one compiled regular expression of the taboo words over the
-same .txt file, also a whole fresh process. ``--write-docs`` writes the table and an SVG plot
-into the handbook's performance page, ``docs/tools/performance.md``.
+The corpora come from ``bench/corpus.py`` (seeded): agent replies written as agents type in chat
+(most without an emoticon, many without a modal particle, about two findings each with all
+rules) and a chat log exported as text (customer and agent lines, three to four findings a
+line). Every case runs ``kefu-lint --no-config`` in a fresh process and records the median wall
+time and the median peak memory (max RSS) of that process. The peers, measured in the same run
+on the same file: one compiled regular expression over the file (a floor), and, when ``npm`` is
+available, textlint with textlint-rule-prh and seven words (installed with ``npm install`` into
+``$KEFU_LINT_BENCH_CACHE``, default ``~/.cache/kefu-lint-bench``). ``--write-docs`` writes the
+table and a plot into ``docs/tools/performance.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import argparse
 import compileall
 import os
 import platform
-import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,74 +30,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import chat_lines, replies  # noqa: E402
 
-OPENINGS = ["亲，", "亲亲，", "您好，", "亲爱的，", "亲，您好，"]
-PRODUCTS = ["连衣裙", "T恤", "羽绒服", "牛仔裤", "衬衫", "卫衣", "毛衣", "风衣", "半身裙", "外套"]
-COLOURS = ["白色", "黑色", "杏色", "雾霾蓝", "酒红色", "燕麦色"]
-FRAGMENTS = [
-    "这款{p}是棉麻混纺面料，透气又亲肤",
-    "{c}的{p}还有{n}件现货",
-    "麻烦告诉我一下您的身高和体重，我帮您推荐合适的码数",
-    "您身高{h}厘米的话建议选{s}码",
-    "今天{t}点前付款当天就能发货",
-    "一般{d}天左右就能收到",
-    "现在下单满{n}元减{m}元",
-    "订单尾号{o}已经为您备注好了",
-    "收到宝贝有任何问题请第一时间联系我们",
-    "我们的{p}发货前都做过检查，请您放心",
-    "非常抱歉让您久等了",
-    "这款{c}最近卖得很好",
-    "聚划算活动价比日常价便宜{m}元",
-    "快递单号稍后发给您",
-]
-TABOOS = ["不行", "没办法", "不可以退", "全网最低价", "加我微信", "你自己看", "好评返现", "绝对正品",
-          "顶级面料", "不包邮", "无法修改", "看清楚尺码"]
-ENDINGS = ["哦[微笑]", "呢~", "呀😊", "哦", "呢[鲜花]", "哈", "啦[握手]", "呢"]
-TABOO_WORDS = ["不行", "不可以", "没办法", "做不到", "无法", "不支持", "全网最低", "最低价", "最好",
-               "绝对", "顶级", "好评返现", "加我微信", "你自己", "看清楚", "不包邮"]
-
-
-def fragment(rng: random.Random) -> str:
-    return rng.choice(FRAGMENTS).format(
-        p=rng.choice(PRODUCTS), c=rng.choice(COLOURS), n=rng.randint(2, 399), m=rng.randint(5, 50),
-        h=rng.randint(150, 185), s=rng.choice("SML") if rng.random() < 0.7 else "XL",
-        t=rng.randint(14, 18), d=rng.randint(2, 5), o=rng.randint(1000, 9999),
-    )
-
-
-def corpus(size: int) -> list[str]:
-    """Deterministic replies of 20–80 characters; about one in five has a taboo word."""
-    rng = random.Random(size)
-    replies = []
-    for _ in range(size):
-        parts = [fragment(rng)]
-        target = rng.randint(20, 72)
-        while sum(map(len, parts)) < target:
-            parts.append(fragment(rng))
-        if rng.random() < 0.2:
-            parts.insert(rng.randrange(len(parts) + 1), rng.choice(TABOOS))
-        replies.append((rng.choice(OPENINGS) + "，".join(parts))[:74] + rng.choice(ENDINGS))
-    return replies
-
-
-def write_corpus(directory: Path, size: int) -> dict[str, Path]:
-    replies = corpus(size)
-    files = {
-        "txt": directory / f"replies-{size}.txt",
-        "yaml": directory / f"templates-{size}.yaml",
-        "md": directory / f"scripts-{size}.md",
-    }
-    files["txt"].write_text("\n".join(replies) + "\n", encoding="utf-8")
-    files["yaml"].write_text(
-        "templates:\n" + "".join(f"  - id: t{i}\n    reply: {r}\n" for i, r in enumerate(replies)),
-        encoding="utf-8",
-    )
-    files["md"].write_text(
-        "# 话术\n\n" + "".join(f"> **客服**：{r}\n\n" for r in replies), encoding="utf-8"
-    )
-    return files
-
-
+PAGE = ROOT / "docs" / "tools" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+TEXTLINT = ("textlint@15.8.0", "textlint-rule-prh@6.1.0")
+PRH_WORDS = ("不行", "没办法", "不可以", "全网最低价", "加我vx", "你自己", "好评返现")
 FLOOR = (
     "import re, sys\n"
     "pattern = re.compile('|'.join(sys.argv[2:]))\n"
@@ -105,62 +48,108 @@ FLOOR = (
 )
 
 
-def measure(command: list[str], runs: int) -> tuple[float, float]:
+def measure(command: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
     """Median wall time (s) and median peak RSS (MB) of ``command`` over ``runs`` runs."""
     times, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         times.append(time.perf_counter() - start)
         peaks.append(usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"failed: {' '.join(command)}")
+            raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
     return statistics.median(times), statistics.median(peaks)
 
 
-def kefu_lint() -> list[str]:
-    return [sys.executable, "-m", "kefu_lint.cli", "--no-config"]
+def kefu_lint(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from kefu_lint.cli import console; console()", "--no-config", *args]
+
+
+def findings(path: Path) -> int:
+    out = subprocess.run(kefu_lint("--format", "json", str(path)), capture_output=True, text=True)
+    import json
+
+    return json.loads(out.stdout)["summary"]["findings"]
+
+
+def textlint(work: Path) -> list[str] | None:
+    """The textlint command with prh and seven words, installed on first use; None without npm."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    cache = Path(os.environ.get("KEFU_LINT_BENCH_CACHE") or Path.home() / ".cache" / "kefu-lint-bench")
+    cache = cache / "-".join(TEXTLINT).replace("@", "-")
+    binary = cache / "node_modules" / ".bin" / "textlint"
+    if not binary.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(cache), *TEXTLINT],
+                       check=True, stdout=subprocess.DEVNULL)
+    rules = "".join(f"  - expected: 【{w}】\n    pattern: {w}\n" for w in PRH_WORDS)
+    (work / "prh.yml").write_text(f"version: 1\nrules:\n{rules}", encoding="utf-8")
+    (work / ".textlintrc.json").write_text('{"rules": {"prh": {"rulePaths": ["prh.yml"]}}}', encoding="utf-8")
+    return [str(binary), "--config", str(work / ".textlintrc.json")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="small sizes and one run (a smoke test)")
     parser.add_argument("--write-docs", action="store_true", help="write the figures into docs/tools/performance.md")
     args = parser.parse_args()
+    runs = 1 if args.quick else args.runs
+    big, chat, huge = (2_000, 4_000, 10_000) if args.quick else (100_000, 200_000, 1_000_000)
 
-    # Measure kefu-lint as installed: pip compiles a package's bytecode when it installs it, an
-    # editable checkout under PYTHONDONTWRITEBYTECODE=1 would recompile the source every run.
+    # Measure kefu-lint as installed: pip compiles a package's bytecode when it installs it.
     compileall.compile_dir(ROOT / "linter", quiet=1)
-    rows = []
+    rows: list[tuple[str, str, int, int, float, float]] = []  # case, tool, lines, findings, s, MB
     with tempfile.TemporaryDirectory() as tmp:
-        small = Path(tmp) / "precommit.yaml"
-        small.write_text(
-            "templates:\n"
-            + "".join(f"  - id: t{i}\n    reply: 亲，{fragment(random.Random(i))}哦[微笑]\n" for i in range(10)),
-            encoding="utf-8",
-        )
-        seconds, peak = measure([*kefu_lint(), str(small)], args.runs)
-        rows.append(("pre-commit (1 file, 10 templates)", 10, seconds, peak))
-        for size in args.sizes:
-            files = write_corpus(Path(tmp), size)
-            floor = measure([sys.executable, "-c", FLOOR, str(files["txt"]), *TABOO_WORDS], args.runs)
-            rows.append(("floor: one regex (.txt)", size, *floor))
-            for kind, path in files.items():
-                rows.append((f"kefu-lint .{kind}", size, *measure([*kefu_lint(), str(path)], args.runs)))
+        work = Path(tmp)
+        small = work / "precommit.yaml"
+        small.write_text("templates:\n" + "".join(f"  - id: t{i}\n    reply: {r}\n"
+                                                  for i, r in enumerate(replies(10))), encoding="utf-8")
+        rows.append(("pre-commit：1 个文件、10 条", "kefu-lint", 10, findings(small), *measure(kefu_lint(str(small)), runs)))
 
-    table = ["| run | replies | median wall time (s) | peak memory (MB) |", "|---|---:|---:|---:|"]
-    table += [f"| {name} | {size:,} | {seconds:.2f} | {peak:.0f} |" for name, size, seconds, peak in rows]
+        cold = work / "cold.txt"
+        cold.write_text("\n".join(replies(10_000)) + "\n", encoding="utf-8")
+        env = dict(os.environ, KEFU_LINT_CACHE_DIR=str(work / "empty-cache"))
+        cold_runs = []
+        for _ in range(runs):
+            shutil.rmtree(work / "empty-cache", ignore_errors=True)
+            cold_runs.append(measure(kefu_lint(str(cold)), 1, env))
+        seconds, peak = (statistics.median(v) for v in zip(*cold_runs))
+        rows.append(("1 万条回复，缓存为空", "kefu-lint", 10_000, findings(cold), seconds, peak))
+
+        text = work / "replies.txt"
+        text.write_text("\n".join(replies(big)) + "\n", encoding="utf-8")
+        count = findings(text)
+        case = f"{big // 10_000} 万条回复（.txt）" if big >= 10_000 else f"{big} 条回复（.txt）"
+        for fmt in ("text", "json", "sarif"):
+            rows.append((case, f"kefu-lint --format {fmt}", big, count, *measure(kefu_lint("--format", fmt, str(text)), runs)))
+        rows.append((case, "一个正则（下限）", big, 0,
+                     *measure([sys.executable, "-c", FLOOR, str(text), *PRH_WORDS], runs)))
+        peer = textlint(work)
+        if peer:
+            rows.append((case, "textlint + prh（7 个词）", big, 0, *measure([*peer, str(text)], runs)))
+
+        for size in (chat, huge):
+            log = work / f"chat-{size}.txt"
+            log.write_text("\n".join(chat_lines(size)) + "\n", encoding="utf-8")
+            label = f"{size // 10_000} 万行聊天记录（.txt）" if size >= 10_000 else f"{size} 行聊天记录（.txt）"
+            count = findings(log) if size == chat else 0
+            for fmt in ("json", "text") if size == chat else ("json",):
+                rows.append((label, f"kefu-lint --format {fmt}", size, count,
+                             *measure(kefu_lint("--format", fmt, str(log)), 1 if size == huge else runs)))
+
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    print(f"{machine}; medians of {args.runs} runs\n")
+    table = ["| 场景 | 工具 | 行数 | 问题数 | 耗时（秒，中位数） | 峰值内存（MB） |", "|---|---|---:|---:|---:|---:|"]
+    table += [f"| {case} | {tool} | {lines:,} | {n:,} | {seconds:.2f} | {peak:.0f} |" if n else
+              f"| {case} | {tool} | {lines:,} | | {seconds:.2f} | {peak:.0f} |"
+              for case, tool, lines, n, seconds, peak in rows]
+    print(f"{machine}; medians of {runs} runs\n")
     print("\n".join(table))
     if args.write_docs:
-        write_docs(rows, table, machine, args.runs)
-
-
-PAGE = ROOT / "docs" / "style" / "performance.md"
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+        write_docs(rows, table, machine, runs)
 
 
 def write_docs(rows, table, machine, runs) -> None:
@@ -169,57 +158,32 @@ def write_docs(rows, table, machine, runs) -> None:
     head, rest = page.split(START, 1)
     _, tail = rest.split(END, 1)
     figures = (
-        f"测量环境：{machine}；每项取 {runs} 次运行的中位数（`python bench/run.py --write-docs`）。\n\n"
+        f"测量环境：{machine}；每项取 {runs} 次运行的中位数（100 万行只跑 1 次；"
+        f"`python bench/run.py --write-docs`，{time.strftime('%Y-%m-%d')}）。\n\n"
         + "\n".join(table)
-        + "\n\n![耗时与回复条数的关系（对数坐标）](performance.svg)\n"
+        + "\n\n![各工具处理 10 万条回复的耗时](performance.svg)\n"
     )
     PAGE.write_text(f"{head}{START}\n{figures}{END}{tail}", encoding="utf-8")
     PAGE.with_suffix(".svg").write_text(plot(rows), encoding="utf-8")
 
 
 def plot(rows) -> str:
-    """A log-log SVG line chart of wall time against corpus size, one line per run kind."""
-    import math
-
-    series: dict[str, list[tuple[int, float]]] = {}
-    for name, size, seconds, _ in rows:
-        if size >= 1000:
-            series.setdefault(name, []).append((size, seconds))
-    width, height, pad = 640, 360, 60
-    sizes = [s for points in series.values() for s, _ in points]
-    times = [t for points in series.values() for _, t in points]
-    x0, x1 = math.log10(min(sizes)), math.log10(max(sizes))
-    y0, y1 = math.log10(min(times)) - 0.1, math.log10(max(times)) + 0.1
-
-    def xy(size: int, seconds: float) -> tuple[float, float]:
-        x = pad + (math.log10(size) - x0) / ((x1 - x0) or 1) * (width - 2 * pad)
-        y = height - pad - (math.log10(seconds) - y0) / ((y1 - y0) or 1) * (height - 2 * pad)
-        return round(x, 1), round(y, 1)
-
-    colours = ["#3f51b5", "#e91e63", "#009688", "#ff9800", "#795548"]
+    """A horizontal bar chart of the wall times on the 100,000-reply file, one bar per tool."""
+    bars = [(tool, seconds) for case, tool, lines, _, seconds, _ in rows if "回复（.txt）" in case]
+    width, bar, pad, label = 640, 28, 12, 220
+    height = pad * 2 + len(bars) * (bar + pad)
+    longest = max(seconds for _, seconds in bars)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
         f'<rect width="{width}" height="{height}" fill="white"/>',
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>',
-        f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>',
-        f'<text x="{width / 2}" y="{height - 15}" text-anchor="middle">回复条数（对数坐标）</text>',
-        f'<text x="15" y="{height / 2}" transform="rotate(-90 15 {height / 2})" text-anchor="middle">耗时 / 秒（对数坐标）</text>',
     ]
-    for size in sorted(set(sizes)):
-        x, _ = xy(size, 1)
-        parts.append(f'<text x="{x}" y="{height - pad + 16}" text-anchor="middle">{size:,}</text>')
-    for exponent in range(math.floor(y0), math.ceil(y1) + 1):
-        for mantissa in (1, 2, 5):
-            value = mantissa * 10**exponent
-            if y0 <= math.log10(value) <= y1:
-                _, y = xy(min(sizes), value)
-                parts.append(f'<text x="{pad - 6}" y="{y + 4}" text-anchor="end">{value:g}</text>')
-                parts.append(f'<line x1="{pad}" y1="{y}" x2="{width - pad}" y2="{y}" stroke="#eee"/>')
-    for index, (name, points) in enumerate(series.items()):
-        colour = colours[index % len(colours)]
-        coords = " ".join(f"{x},{y}" for x, y in (xy(s, t) for s, t in points))
-        parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        parts.append(f'<text x="{pad + 10}" y="{pad + 16 * index}" fill="{colour}">{name}</text>')
+    for i, (tool, seconds) in enumerate(bars):
+        y = pad + i * (bar + pad)
+        length = (width - label - 70) * seconds / longest
+        colour = "#3f51b5" if tool.startswith("kefu-lint") else "#9e9e9e"
+        parts.append(f'<text x="{label - 8}" y="{y + bar / 2 + 5}" text-anchor="end">{tool}</text>')
+        parts.append(f'<rect x="{label}" y="{y}" width="{length:.1f}" height="{bar}" fill="{colour}"/>')
+        parts.append(f'<text x="{label + length + 6:.1f}" y="{y + bar / 2 + 5}">{seconds:.2f} 秒</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
