@@ -63,6 +63,7 @@ SEARCHES = {
     "客户类型": "psychology/customer-types/",
     "挖掘需求": "psychology/needs/",
     "客单价": "glossary/",
+    "考核指标": "practice/metrics/",
     "绝对化用语": "style/compliance/",
     "占位符": "style/templates/",
     "KF101": "style/redlines/",

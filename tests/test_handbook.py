@@ -235,3 +235,46 @@ def test_search_index_is_segmented(built_site: Path):
     assert "\u200b" in text, "search index has no zero-width spaces: jieba segmentation is off"
     for word in ("七天无理由", "延迟发货"):
         assert _whole_token(word).search(text), f"{word} is not a whole token in the search index"
+
+
+# ---------------------------------------------------------------------------
+# The handbook's scripts: what kefu-lint does not judge (tests/test_style_guide.py runs the linter)
+# ---------------------------------------------------------------------------
+def _handbook_replies() -> list:
+    from kefu_lint.loaders import load
+
+    replies = []
+    for path in sorted(DOCS.rglob("*.md")):
+        if path.relative_to(DOCS).parts[0] != "style":
+            replies += load(str(path.relative_to(ROOT)), path.read_bytes())
+    return replies
+
+
+def test_no_reply_has_the_character_bu():
+    # F16 as the seed words it: 不要说不行不可以，带不字 — the handbook's replies carry no 不 at all.
+    offenders = [f"{t.path}:{t.line} {t.id}" for t in _handbook_replies() if "不" in t.reply]
+    assert not offenders, f"replies with 不: {offenders}"
+
+
+def test_placeholders_are_declared_documented_and_used():
+    import tomllib
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                   ["tool"]["kefu-lint"]["placeholders"])
+    index = (DOCS / "scripts/index.md").read_text(encoding="utf-8")
+    usage = index[index.index("{#usage}"):]
+    rows = re.findall(r"^\s*\|\s*(\{[^|]*?)\s*\|", usage, re.M)
+    documented = {name for row in rows for name in re.findall(r"\{([^{}]+)\}", row)}
+    used = {name for t in _handbook_replies() for name in re.findall(r"\{([^{}\n]+)\}", t.reply)}
+    assert documented == declared, "pyproject.toml placeholders and the table in scripts/index.md#usage differ"
+    assert used == declared, f"declared but unused: {declared - used}; used but undeclared: {used - declared}"
+
+
+def test_script_index_links_land_on_sections():
+    # 顾客说… → 怎么回: every link on the index names a section that exists on its page.
+    index = (DOCS / "scripts/index.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([a-z-]+\.md)(?:#([a-z0-9-]+))?\)", index)
+    assert len(links) >= 35
+    for page, anchor in links:
+        text = (DOCS / "scripts" / page).read_text(encoding="utf-8")
+        assert not anchor or f"{{#{anchor}}}" in text, f"scripts/{page}#{anchor} does not exist"
