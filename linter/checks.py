@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import TYPE_CHECKING, ClassVar
 
-from . import boundaries
+from . import boundaries, context
 from .model import CJK, CONTENT, CONTENT_CHARS, EMOJI, EMOTICONS, Hit, Template
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ SHORT_WORD = 2
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 # An address before the reply proper: 亲 / 亲爱的 / 您好 and separators.
-_ADDRESS = r"(?:亲+(?:爱的)?|您好)?[\s，,、。！!~～]*"
+_ADDRESS = r"(?:(?:亲+(?:爱的)?|您好|你好)[\s，,、。！!~～]*)*[\s，,、。！!~～]*"
 
 
 def first_line_end(text: str) -> int:
@@ -190,7 +190,7 @@ class Kind:
 
 class Existence(Kind):
     name = "existence"
-    fields = frozenset({"words", "patterns", "allow", "fix"})
+    fields = frozenset({"words", "patterns", "allow", "unless", "fix"})
 
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
@@ -200,6 +200,7 @@ class Existence(Kind):
         self.allow = re.compile(allow) if allow else None
         self.short = frozenset(w for w in rule.words + deny
                                if len(w) <= SHORT_WORD and re.search(f"[{CJK}]", w))
+        self.unless = tuple(context.CONDITIONS[name] for name in rule.unless)
 
     def prefilter(self, batch: Batch) -> list[int]:
         return batch.having(self.pattern)
@@ -214,40 +215,57 @@ class Existence(Kind):
             word = m.group()
             if word in self.short and not boundaries.on_boundary(text, start, end):
                 continue
+            if self.unless:
+                cs, ce = context.clause(text, start, end)
+                if any(condition(text, cs, ce, start, end) for condition in self.unless):
+                    continue
             yield (start, end, word)
 
 
 class Curt(Kind):
+    """The whole reply, once address words (亲), modal particles, punctuation, spaces and
+    emoticons are set aside, is at most one character or only acknowledgements (``words``):
+    好的亲~, 嗯嗯, 是的呢, 收到收到."""
+
     name = "curt"
+    fields = frozenset({"words", "patterns"})
+    required = frozenset({"words"})
 
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
         self.emoticon = shared.emoticon
-        # A whole line with at most one content character outside emoticons: one anchored
-        # scan of the batch.
-        other = rf"(?:[^\n\[{CONTENT_CHARS}]|\[(?:{shared.emoticon_alternatives})\]|\[)*"
-        self.short_line = re.compile(f"(?m)^{other}(?:[{CONTENT_CHARS}]{other})?$")
+        self.noise = re.compile(rf"{alternation(patterns=rule.patterns)}|[^{CONTENT_CHARS}]")
+        self.acknowledgements = re.compile(f"(?:{alternation(rule.words)})+")
+        # A candidate line holds only the characters of acknowledgements, address words and
+        # particles, besides what is not content: one anchored scan of the batch.
+        allowed = "".join(sorted({re.escape(c) for w in rule.words for c in w if CONTENT.match(c)}))
+        other = rf"(?:[^\n\[{CONTENT_CHARS}]|\[(?:{shared.emoticon_alternatives})\]|\[)"
+        free = f"(?:{other}|[{allowed}]|{alternation(patterns=rule.patterns)})*"
+        self.gate = re.compile(f"(?m)^{free}(?:[{CONTENT_CHARS}]{free})?$")
 
     def prefilter(self, batch: Batch) -> list[int]:
-        return batch.having(self.short_line)
+        return batch.having(self.gate)
 
     def check(self, template: Template) -> tuple[Hit, ...]:
         text = template.reply
-        content = self.emoticon.sub("", text) if "[" in text else text
-        first = CONTENT.search(content)
-        if first and CONTENT.search(content, first.end()):  # two or more
+        rest = self.noise.sub("", self.emoticon.sub("", text) if "[" in text else text)
+        if len(rest) > 1 and not self.acknowledgements.fullmatch(rest):
             return ()
         return ((0, first_line_end(text), text.strip()),)
 
 
 class Opening(Kind):
+    """The reply opens, after an address (亲, 您好 …), with one of the words as a whole token,
+    unless an ``allow`` pattern matches there (reassurance such as 不用担心, 没问题)."""
+
     name = "opening"
-    fields = frozenset({"words"})
+    fields = frozenset({"words", "allow"})
     required = frozenset({"words"})
 
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
         self.address = re.compile(_ADDRESS)
+        self.allow = re.compile(alternation(patterns=rule.allow)) if rule.allow else None
         self.words = sorted(rule.words, key=len, reverse=True)
         firsts = "".join(sorted({re.escape(w[0]) for w in rule.words}))
         # The check's own address pattern at every line start, then a word's first character.
@@ -259,6 +277,8 @@ class Opening(Kind):
     def check(self, template: Template) -> tuple[Hit, ...]:
         text = template.reply
         start = self.address.match(text).end()
+        if self.allow and self.allow.match(text, start):
+            return ()
         for word in self.words:
             if text.startswith(word, start):
                 end = start + len(word)
@@ -309,6 +329,10 @@ class Emoji(Requires):
 
 
 class Longer(Kind):
+    """The reply has more content characters than the customer's words. Lines of the
+    customer's message that are auto-inserted cards (an order or product card, a bare link)
+    are not their words, and a line sent twice counts once."""
+
     name = "longer"
 
     def __init__(self, rule, settings, shared) -> None:
@@ -321,10 +345,53 @@ class Longer(Kind):
     def check(self, template: Template) -> tuple[Hit, ...]:
         if template.customer is None:
             return ()
-        mine, theirs = self.length(template.reply), self.length(template.customer)
+        mine, theirs = self.length(template.reply), self.length(customer_words(template.customer))
         if mine > theirs:
             return ()
         return ((0, first_line_end(template.reply), f"{mine} 字，顾客 {theirs} 字"),)
+
+
+_CARD = re.compile(
+    r"^\s*(?:【[^】\n]*(?:卡片|链接|订单|商品|宝贝)[^】\n]*】.*|(?:订单号|订单编号)[:：].*|(?:商品|宝贝)[:：].*(?:¥|￥|实付|金额).*"
+    r"|https?://\S+|\[(?:图片|商品|订单|链接|视频|文件)\])\s*$"
+)
+
+
+def customer_words(message: str) -> str:
+    """What the customer wrote, without auto-inserted cards and repeated lines."""
+    if "\n" not in message and not _CARD.match(message):
+        return message
+    return "\n".join(dict.fromkeys(line.strip() for line in message.splitlines()
+                                    if line.strip() and not _CARD.match(line)))
+
+
+class Apology(Kind):
+    """Replies to a problem apologise first. The problem is in the customer's message
+    (``context.complaint``) or, for a template of the rule's scene written without one, the
+    reply says it answers one (``context.answers_problem``). The first clause after a greeting or an interjection (您好！, 亲, 哎呀) must hold
+    one of the ``words``: an apology that comes after the substance (…已经反馈给工厂了，很抱歉)
+    or only sympathy (特别理解您的心情) is not an apology first."""
+
+    name = "apology"
+    fields = frozenset({"words", "scene"})
+    required = frozenset({"words", "scene"})
+    _GREETING = re.compile(r"(?:亲+(?:爱的)?|您好|你好|在的|在呢|哎呀|哎|呀|啊|天哪|打扰(?:您)?(?:一下)?)+[\W_]*|[\W_]*")
+
+    def prefilter(self, batch: Batch) -> list[int]:
+        scene = self.rule.scene
+        return [i for i, t in enumerate(batch.templates) if t.scene == scene or t.customer is not None]
+
+    def check(self, template: Template) -> tuple[Hit, ...]:
+        text = template.reply
+        if template.customer is not None:
+            if not context.complaint(template.customer):
+                return ()
+        elif template.scene != self.rule.scene or not context.answers_problem(text):
+            return ()
+        first = next((text[s:e] for s, e in context.clauses(text) if not self._GREETING.fullmatch(text[s:e])), "")
+        if any(word in first for word in self.rule.words):
+            return ()
+        return ((0, first_line_end(text), "致歉"),)
 
 
 class Scene(Kind):
@@ -433,5 +500,6 @@ class Duplicate(Kind):
 
 KINDS: dict[str, type[Kind]] = {
     kind.name: kind
-    for kind in (Existence, Curt, Opening, Requires, Emoji, Longer, Scene, Placeholder, MaxLength, Duplicate)
+    for kind in (Existence, Curt, Opening, Requires, Emoji, Longer, Scene, Apology, Placeholder, MaxLength,
+                 Duplicate)
 }

@@ -39,10 +39,14 @@ def texts() -> list[str]:
         replies += [t.reply for t in load(str(page), page.read_bytes())]
     sys.path.insert(0, str(ROOT / "bench"))
     try:
-        from run import corpus
+        from corpus import chat_lines, replies as generated
     finally:
         sys.path.pop(0)
-    replies += corpus(2000)
+    replies += generated(2000) + chat_lines(2000)
+    import yaml
+
+    for path in sorted((ROOT / "bench" / "accuracy").glob("*.yaml")):
+        replies += [str(item["reply"]) for item in yaml.safe_load(path.read_text(encoding="utf-8"))]
     replies += ["迷你款你的包裹无法无天不可以貌取人没问题不客气T恤3D打印卡拉OK", "不行不行，真的没办法了"]
     return replies
 

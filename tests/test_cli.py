@@ -163,11 +163,11 @@ def test_non_template_yaml_in_a_folder_is_skipped(tmp_path: Path) -> None:
 
 
 def test_gbk_csv_is_read(tmp_path: Path) -> None:
-    csv = "分组,快捷编码,短语内容\n售后,sorry,亲，这个不行哦[微笑]\n".encode("gbk")
+    csv = "分组,快捷编码,短语内容\n售后,sorry,亲，杯子破损了，这个不行哦[微笑]\n".encode("gbk")
     result = run(write(tmp_path, "export.csv", csv), "--no-config")
     assert result.exit_code == 1
     assert "export.csv:2:" in result.output and "KF101" in result.output and "(sorry)" in result.output
-    assert "KF302" in result.output  # 分组 售后 is the scene
+    assert "KF302" in result.output  # 分组 售后 is the scene, and the reply answers a problem
 
 
 @pytest.mark.parametrize("args, message", [

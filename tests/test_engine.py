@@ -90,7 +90,9 @@ def test_lint_text_gives_offsets_in_the_reply() -> None:
 
 def test_lint_text_takes_the_customer_and_the_scene() -> None:
     assert "KF203" in {f.rule for f in lint_text("有的亲[微笑]", customer="这款连衣裙有没有M码的现货？")}
-    assert "KF302" in {f.rule for f in lint_text("亲，请提供一下订单号哦[微笑]", scene="售后")}
+    assert "KF302" in {f.rule for f in lint_text("亲，请提供一下照片哦[微笑]", customer="杯子碎了")}
+    assert "KF302" in {f.rule for f in lint_text("亲，杯子破损了，请提供一下照片哦[微笑]", scene="售后")}
+    assert "KF302" not in {f.rule for f in lint_text("亲，您的退款已经到账了哦[微笑]", scene="售后")}
     quiet = Settings(select=("KF1",))
     assert {f.rule for f in lint_text("这个不行", settings=quiet)} == {"KF101"}
 

@@ -86,7 +86,7 @@ def test_sarif_rules_carry_rationale_link_and_configured_level(workdir: Path) ->
     kf101 = rules["KF101"]
     assert kf101["name"] == "no-refusal"
     assert kf101["shortDescription"]["text"] == "不说拒绝的话"
-    assert kf101["fullDescription"]["text"].startswith("「不行」「不可以」")
+    assert kf101["fullDescription"]["text"].startswith("「不行」「不能」")
     assert kf101["helpUri"] == Settings(base_url="https://kefu.example.com/").url("KF101")
     assert kf101["defaultConfiguration"]["level"] == "error"
     assert rules["KF502"]["defaultConfiguration"]["level"] == "error"  # configured, not the default
@@ -192,7 +192,7 @@ def test_junit_templates_without_id_are_named_by_line(workdir: Path) -> None:
     cases = root.find("testsuite").findall("testcase")
     assert [c.get("name") for c in cases] == ["line 1", "line 3", "line 4"]
     assert [sorted({f.get("type") for f in c.findall("failure")}) for c in cases] == [
-        ["KF101", "KF201", "KF204"], [], ["KF201", "KF202", "KF204"]]
+        ["KF101", "KF201", "KF204"], [], ["KF102", "KF201", "KF202", "KF204"]]
 
 
 def test_junit_input_errors_are_errors(workdir: Path) -> None:
