@@ -62,6 +62,20 @@ def alternation(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
     characters (``(?:好评|五星)…``, ``[:：]\\)``) is spelt out as one alternative per head.
     Words are tried longest first (最低价 wins over a shorter overlapping word).
     """
+    return _by_first_character(_alternatives(words, patterns))
+
+
+def scans(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> list[re.Pattern]:
+    """Regular expressions that together find what ``alternation`` finds, for scanning a whole
+    batch: one for every alternative that starts with a literal character, and one for each
+    that does not (a single such alternative in the big one would make it try every position)."""
+    alternatives = _alternatives(words, patterns)
+    literal = [a for a in alternatives if _head(a)]
+    return [re.compile(p) for p in ([_by_first_character(literal)] if literal else [])
+            + [a for a in alternatives if not _head(a)]]
+
+
+def _alternatives(words: Iterable[str], patterns: Iterable[str]) -> list[str]:
     alternatives = [a for pattern in dict.fromkeys(patterns) for a in _literal_first(pattern)]
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
         rest = "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c)
@@ -69,27 +83,90 @@ def alternation(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
         first = word[0]
         cases = {first.lower(), first.upper()} if first.isascii() and first.isalpha() else {first}
         alternatives += [re.escape(c) + rest for c in sorted(cases)]
-    return "|".join(alternatives)
+    return alternatives
+
+
+def _first_characters(alternatives: list[str]) -> str | None:
+    """A class body of every character the alternatives can start with, or None if that
+    cannot be read off one of them (only literal heads and plain leading classes can)."""
+    firsts = []
+    for alternative in alternatives:
+        head = _head(alternative)
+        if head:
+            firsts.append(head)
+        elif m := re.match(r"\[([^\]^][^\]]*)\]", alternative):
+            firsts.append(m.group(1))
+        else:
+            return None
+    return "".join(firsts)
+
+
+def _head(alternative: str) -> str:
+    """The literal character an alternative starts with (as written: ``a`` or ``\\.``), or ""."""
+    size = 2 if alternative.startswith("\\") else 1
+    head = alternative[:size]
+    if not alternative or head in ("(", "[", "^", "$", ".", "|") or alternative[size:size + 1] in ("?", "*", "+", "{"):
+        return ""
+    return head
+
+
+def _by_first_character(alternatives: list[str]) -> str:
+    """``a(?:x|y)|b…`` for ``ax|ay|b…``: at a candidate position the regex engine then tries one
+    alternative per first character, not every alternative (ten times faster for a long word
+    list over a batch). Alternatives with different first characters never match at the same
+    position, so only their order within a group matters, and that is kept."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        head = _head(alternative)
+        if not head:
+            groups.setdefault(alternative, []).append("")  # not literal-first: as it is
+            continue
+        groups.setdefault(head, []).append(alternative[len(head):])
+    parts = []
+    for head, rests in groups.items():
+        if rests == [""]:
+            parts.append(head)
+        else:
+            parts.append(f"{head}(?:{'|'.join(rests)})")
+    return "|".join(parts)
 
 
 _PLAIN = r"[^\\()\[\]{}|.*+?^$]"  # a character that means itself in a pattern
-_HEAD_GROUP = re.compile(rf"\(\?:((?:{_PLAIN}+\|)+{_PLAIN}+)\)")
+_HEAD_GROUP = re.compile(rf"\(\?:((?:{_PLAIN}+\|)*{_PLAIN}+)\)")
 _HEAD_CLASS = re.compile(r"\[([^\\\]\-^][^\\\]\-]*)\]")
+_HEAD_LOOKBEHIND = re.compile(r"\(\?<([!=])((?:[^()\\]|\\.)+)\)([^\\()\[\]{}|.*+?^$])(?![?*+{])")
 
 
 def _literal_first(pattern: str) -> list[str]:
     """Alternatives that match what ``pattern`` matches, in the same order, each starting with
-    a literal character where ``pattern`` starts with a plain group or class; else itself."""
+    a literal character where that can be read off the pattern: its top-level alternatives
+    one by one; a leading group of plain alternatives or class of plain characters, optional
+    or not, spelt out (``(?:a|b)?x`` is ``ax|bx|x``); a leading fixed-width look-behind moved
+    after the character it looks from (``(?<!a)b`` is ``b(?<!ab)``). Anything else stays as
+    it is."""
+    branches = _top_level_branches(pattern)
+    if len(branches) > 1:
+        return [a for branch in branches for a in _literal_first(branch)]
+    if m := _HEAD_LOOKBEHIND.match(pattern):
+        kind, look, char = m.groups()
+        return [f"{char}(?<{kind}{look}{char}){pattern[m.end():]}"]
     m = _HEAD_GROUP.match(pattern) or _HEAD_CLASS.match(pattern)
-    rest = pattern[m.end():] if m else ""
-    if not m or rest[:1] in ("?", "*", "+", "{") or _has_top_level_bar(rest):
+    if not m:
+        return [pattern]
+    rest = pattern[m.end():]
+    optional = rest[:1] == "?" and rest[1:2] not in ("?", "+")
+    if optional:
+        rest = rest[1:]
+    elif rest[:1] in ("?", "*", "+", "{"):
         return [pattern]
     heads = m.group(1).split("|") if m.re is _HEAD_GROUP else list(dict.fromkeys(m.group(1)))
-    return [re.escape(head) + rest for head in heads]
+    spelt = [re.escape(head) + rest for head in heads]
+    return spelt + (_literal_first(rest) if optional and rest else [])
 
 
-def _has_top_level_bar(pattern: str) -> bool:
-    depth, i, in_class = 0, 0, False
+def _top_level_branches(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` that are not inside a group or a class."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -104,9 +181,10 @@ def _has_top_level_bar(pattern: str) -> bool:
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
-            return True
+            branches.append(pattern[start:i])
+            start = i + 1
         i += 1
-    return False
+    return branches + [pattern[start:]]
 
 
 class Shared:
@@ -196,6 +274,7 @@ class Existence(Kind):
         super().__init__(rule, settings, shared)
         deny = settings.deny.get(rule.code, ())
         self.pattern = re.compile(alternation(rule.words + deny, rule.patterns))
+        self.scans = scans(rule.words + deny, rule.patterns)
         allow = alternation(settings.allow.get(rule.code, ()), rule.allow)
         self.allow = re.compile(allow) if allow else None
         self.short = frozenset(w for w in rule.words + deny
@@ -203,7 +282,9 @@ class Existence(Kind):
         self.unless = tuple(context.CONDITIONS[name] for name in rule.unless)
 
     def prefilter(self, batch: Batch) -> list[int]:
-        return batch.having(self.pattern)
+        if len(self.scans) == 1:
+            return batch.having(self.scans[0])
+        return sorted(set().union(*(batch.having(scan) for scan in self.scans)))
 
     def check(self, template: Template) -> Iterator[Hit]:
         text = template.reply
@@ -297,8 +378,8 @@ class Requires(Kind):
         super().__init__(rule, settings, shared)
         # Single characters as one class (a fast scan), the rest as one alternation.
         singles = "".join(re.escape(w) for w in rule.words if len(w) == 1)
-        longer = alternation([w for w in rule.words if len(w) > 1], rule.patterns)
-        self.patterns = tuple(re.compile(p) for p in (f"[{singles}]" if singles else "", longer) if p)
+        self.patterns = ((re.compile(f"[{singles}]"),) if singles else ()) + tuple(
+            scans([w for w in rule.words if len(w) > 1], rule.patterns))
 
     def prefilter(self, batch: Batch) -> list[int]:
         return batch.lacking(self.patterns)
@@ -326,6 +407,28 @@ class Emoji(Requires):
         super().__init__(rule, settings, shared)
         # Kept apart: each alone has a first-character fast path.
         self.patterns = (shared.emoticon, re.compile(f"[{EMOJI}]"), *self.patterns)
+        # Most replies hold none of the characters any of them can start with: one class scan
+        # settles those.
+        firsts = _first_characters(_alternatives((), rule.patterns))
+        self.firsts = re.compile(f"[\\[{EMOJI}{firsts}]") if firsts is not None else None
+
+    def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
+        if self.firsts is None:
+            yield from super().check_all(templates)
+            return
+        search = self.firsts.search
+        bare = [t for t in templates if search(t.reply) is None]
+        if len(bare) == len(templates):
+            found = bare
+        else:
+            ids = {id(t) for t in bare}
+            rest = [t for t in templates if id(t) not in ids]
+            lacking = {id(t) for t, _ in super().check_all(rest)}
+            found = [t for t in templates if id(t) in ids or id(t) in lacking]
+        for template in found:
+            text = template.reply
+            end = text.find("\n")
+            yield template, (0, len(text) if end < 0 else end, "")
 
 
 class Longer(Kind):

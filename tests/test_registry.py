@@ -74,7 +74,7 @@ def test_word_alternatives_start_with_a_literal_character() -> None:
     are written as plain text; the engine spells out the cases of a leading ASCII letter."""
     from kefu_lint.checks import alternation
 
-    assert alternation(["vx", "QQ群", "不行"]).split("|") == ["Q[qQ]群", "q[qQ]群", "V[xX]", "v[xX]", "不行"]
+    assert alternation(["vx", "QQ群", "不行", "不"]) == "Q(?:[qQ]群)|q(?:[qQ]群)|V(?:[xX])|v(?:[xX])|不(?:行|)"
     assert re.fullmatch(alternation(["vx"]), "VX") and not re.search(alternation(["不行"]), "不 行")
 
 
@@ -87,3 +87,25 @@ def test_a_field_its_kind_does_not_read_is_an_error_naming_the_rule() -> None:
         replace(next(r for r in RULES if r.code == "KF301"), scene=None)
     with pytest.raises(ValueError, match="unknown check kind 'words'"):
         replace(RULES[0], check="words")
+
+
+def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
+    """The engine rewrites patterns to start with a literal character; over real replies the
+    rewritten alternation finds exactly the spans the pattern as written finds."""
+    import sys
+    from pathlib import Path
+
+    from kefu_lint.checks import alternation
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from corpus import chat_lines, replies
+    finally:
+        sys.path.pop(0)
+    texts = replies(2000) + chat_lines(2000) + [e.reply for r in RULES for e in r.bad + r.good]
+    for rule in RULES:
+        for pattern in rule.patterns + rule.allow:
+            written, spelt = re.compile(pattern), re.compile(alternation(patterns=[pattern]))
+            for text in texts:
+                assert [m.span() for m in written.finditer(text)] == [m.span() for m in spelt.finditer(text)], (
+                    rule.code, pattern, text)
