@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .api import FileResult, Summary, check_file, linter_for
-from .config import UsageError, check_codes, find_config, load_settings
+from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
 from .loaders import LEGACY, SUFFIXES, Columns, InputError, discover, file_suffix
@@ -25,17 +25,138 @@ from .reporters import FORMATS, Text
 from .rules import CATEGORIES, RULES, RULES_BY_CODE
 
 
-class _DefaultToCheck(click.Group):
+# ---------------------------------------------------------------------------- click, in Chinese
+#
+# click writes its own headings, usage line and error messages in English. The commands below
+# write theirs in Chinese: the help layout through these classes, errors through ``_usage_error``.
+
+
+class _Formatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Chinese:
+    """Help pages in Chinese: 用法 / 选项 / 命令."""
+
+    context_class = _Context
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [row for param in self.get_params(ctx)
+                if not isinstance(param, click.Argument) and (row := param.get_help_record(ctx))]
+        if rows:
+            with formatter.section("选项"):
+                formatter.write_dl(rows)
+
+    def get_help_option(self, ctx: click.Context):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出。"
+        return option
+
+
+class _Command(_Chinese, click.Command):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class _DefaultToCheck(_Chinese, click.Group):
     """Runs ``check`` when the first argument is not a subcommand (``kefu-lint docs/``)."""
+
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(60)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("命令"):
+                formatter.write_dl(rows)
+
+    def main(self, *args, **kwargs):
+        """click's ``main``, with usage errors reported in Chinese (one line, exit 2)."""
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("kefu-lint: 已取消", err=True)
+            sys.exit(1)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "kefu-lint"
+            click.echo(f"kefu-lint: {_usage_error(exc)}（用 {command} --help 查看用法）", err=True)
+            sys.exit(2)
+
+
+def _usage_error(exc: click.UsageError) -> str:
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        hint = f"；您是不是要用 {' / '.join(exc.possibilities)}" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{hint}"
+    if isinstance(exc, click.exceptions.BadOptionUsage):
+        if "requires" in exc.message:
+            return f"选项 {exc.option_name} 后面要跟一个值"
+        return f"选项 {exc.option_name} 的用法不对"
+    if isinstance(exc, click.exceptions.MissingParameter):
+        return f"缺少{_param_name(exc.param)}"
+    if isinstance(exc, click.BadParameter):
+        return f"{_param_name(exc.param)} 的值不对：{exc.message}"
+    return exc.message
+
+
+def _param_name(param: click.Parameter | None) -> str:
+    if param is None:
+        return "参数"
+    if isinstance(param, click.Argument):
+        return f"参数 {param.make_metavar(click.Context(click.Command('x')))}".rstrip(".")
+    return f"选项 {param.opts[0]}"
+
+
+class Choice(click.Choice):
+    """A choice whose error names the choices in Chinese, with the closest one."""
+
+    def convert(self, value, param, ctx):
+        if value in self.choices:
+            return value
+        from difflib import get_close_matches
+
+        close = get_close_matches(str(value), list(self.choices), n=1)
+        hint = f"；您是不是要写 {close[0]}" if close else ""
+        self.fail(f"「{value}」不是可选的值（可选：{' / '.join(self.choices)}）{hint}", param, ctx)
+
+
+class PositiveInt(click.ParamType):
+    name = "正整数"
+
+    def convert(self, value, param, ctx):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1:
+            self.fail(f"「{value}」不是正整数", param, ctx)
+        return number
+
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="kefu-lint")
+@click.version_option(__version__, "--version", prog_name="kefu-lint", message="%(prog)s %(version)s",
+                      help="显示版本号并退出。")
 def main() -> None:
     """kefu-lint：按《客服手册》的禁忌与语气规则检查话术模板。
 
@@ -67,22 +188,24 @@ def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
-              show_default=True, help="输出格式。")
-@click.option("--select", multiple=True, callback=_codes, help="只启用这些规则（代码或前缀，如 KF1），逗号分隔。")
-@click.option("--ignore", multiple=True, callback=_codes, help="关闭这些规则（代码或前缀），逗号分隔。")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="达到该级别的问题使退出码为 1（默认 error）。")
-@click.option("--max-length", type=click.IntRange(min=1), help="单条回复的最大字数（KF502，默认 300）。")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("--format", "output_format", type=Choice(sorted(FORMATS)), default="text",
+              help="输出格式（默认 text）。")
+@click.option("--select", multiple=True, callback=_codes, metavar="CODES", help="只启用这些规则（代码或前缀，如 KF1），逗号分隔。")
+@click.option("--ignore", multiple=True, callback=_codes, metavar="CODES", help="关闭这些规则（代码或前缀），逗号分隔。")
+@click.option("--fail-on", type=Choice(SEVERITIES), help="达到该级别的问题使退出码为 1（默认 error）。")
+@click.option("--max-length", type=PositiveInt(), metavar="N", help="单条回复的最大字数（KF502，默认 300）。")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="配置文件（默认从当前目录向上查找 kefu-lint.toml 或 pyproject.toml）。")
 @click.option("--no-config", is_flag=True, help="不读取任何配置文件。")
-@click.option("--base-url", help="规则链接指向的手册地址（默认 http://127.0.0.1:8000/）。")
-@click.option("--reply-column", help="CSV / Excel：回复内容所在列的表头。")
-@click.option("--customer-column", help="CSV / Excel：顾客消息所在列的表头。")
-@click.option("--id-column", help="CSV / Excel：话术编号所在列的表头。")
-@click.option("--scene-column", help="CSV / Excel：场景所在列的表头。")
-@click.option("--stdin-filename", help="从标准输入（-）读取时报告用的文件名，其后缀决定格式（默认按 .txt）。")
+@click.option("--base-url", metavar="URL",
+              help="规则链接指向的手册地址（默认：配置的 base-url；在手册目录里是 mkdocs.yml 的 site_url；"
+                   "否则 http://127.0.0.1:8000/）。")
+@click.option("--reply-column", metavar="NAME", help="CSV / Excel：回复内容所在列的表头。")
+@click.option("--customer-column", metavar="NAME", help="CSV / Excel：顾客消息所在列的表头。")
+@click.option("--id-column", metavar="NAME", help="CSV / Excel：话术编号所在列的表头。")
+@click.option("--scene-column", metavar="NAME", help="CSV / Excel：场景所在列的表头。")
+@click.option("--stdin-filename", metavar="NAME", help="从标准输入（-）读取时报告用的文件名，其后缀决定格式（默认按 .txt）。")
 @click.option("--fix", "fix", is_flag=True,
               help="就地改正可以安全修复的问题（KF205 你→您、KF503 半角标点、KF504 重复标点），再报告其余问题。"
                    "文件其余部分逐字节不变；Excel（.xlsx）文件不修复。")
@@ -90,8 +213,8 @@ def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
               help="只显示 --fix 会做的修改（unified diff），不改文件；有修改时退出码为 1。")
 @click.option("--statistics", is_flag=True, help="最后按规则列出问题数（从多到少）。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出最后的汇总行。")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="文本输出是否带颜色（auto：输出到终端且未设置 NO_COLOR 时）。")
+@click.option("--color", type=Choice(["auto", "always", "never"]), default="auto",
+              help="文本输出是否带颜色（默认 auto：输出到终端且未设置 NO_COLOR 时）。")
 def check(paths, output_format, select, ignore, fail_on, max_length, config_path, no_config,
           base_url, reply_column, customer_column, id_column, scene_column, stdin_filename,
           fix, diff, statistics, quiet, color) -> None:
@@ -107,6 +230,8 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
         "base_url": base_url,
     }
     settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    if not no_config and settings.base_url == DEFAULT_BASE_URL and (site := find_site_url(Path.cwd())):
+        settings = replace(settings, base_url=site)  # in a checkout of the handbook: its address
     linter = linter_for(settings)
     columns = Columns(reply_column, customer_column, id_column, scene_column)
     files = discover(list(paths), settings.exclude)
@@ -209,23 +334,31 @@ def _fail(message: str) -> None:
 
 @main.command("rules")
 def list_rules() -> None:
-    """列出全部规则：代码、名称、类别、默认级别。"""
-    for rule in RULES:
-        category = CATEGORIES[rule.category][0]
-        click.echo(f"{rule.code}  {rule.name:<22} {SEVERITY_NAMES[rule.severity]}  {category}  {rule.title}")
+    """列出全部规则：代码、名称、级别、类别、标题。"""
+    rows = [(r.code, r.name, SEVERITY_NAMES[r.severity], CATEGORIES[r.category][0], r.title) for r in RULES]
+    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        cells = [cell + " " * (width - _width(cell)) for cell, width in zip(row, widths)]
+        click.echo("  ".join([*cells, row[4]]))
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
 @main.command("rule")
 @click.argument("code")
-@click.option("--base-url", help="手册地址（默认 http://127.0.0.1:8000/）。")
+@click.option("--base-url", metavar="URL", help="手册地址（默认 http://127.0.0.1:8000/）。")
 def show_rule(code: str, base_url: str | None) -> None:
     """查看一条规则的说明、示例和手册链接。"""
     rule = RULES_BY_CODE.get(code.upper())
     if rule is None:
-        _fail(f"未知的规则代码「{code}」（用 kefu-lint rules 查看全部规则）")
-    settings = load_settings(None)
-    if base_url:
-        settings = replace(settings, base_url=base_url)
+        _fail(f"未知的规则代码「{code}」{did_you_mean(code.upper(), RULES_BY_CODE) or '（用 kefu-lint rules 查看全部规则）'}")
+    base_url = base_url or find_site_url(Path.cwd())
+    settings = replace(load_settings(None), base_url=base_url) if base_url else load_settings(None)
     click.echo(explain(rule, settings.url(rule.code)))
 
 

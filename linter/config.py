@@ -14,7 +14,9 @@ from pathlib import Path
 from .model import SEVERITIES
 from .rules import RULES, RULES_BY_CODE
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000/"  # where `mkdocs serve` publishes the handbook
+# Where rule links point when nothing says otherwise: `mkdocs serve`. In a checkout of the
+# handbook, the CLI uses the published address instead (``site_url`` of mkdocs.yml).
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 
 class UsageError(Exception):
@@ -54,7 +56,8 @@ def check_codes(values, where: str) -> tuple[str, ...]:
         if not code:
             continue
         if not any(rule.code.startswith(code) for rule in RULES):
-            raise UsageError(f"{where}: 未知的规则代码「{value}」（用 kefu-lint rules 查看全部规则）")
+            hint = did_you_mean(code, RULES_BY_CODE) or "（用 kefu-lint rules 查看全部规则）"
+            raise UsageError(f"{where}: 未知的规则代码「{value}」{hint}")
         codes.append(code)
     return tuple(codes)
 
@@ -73,6 +76,23 @@ def find_config(start: Path) -> Path | None:
         candidate = directory / "pyproject.toml"
         if candidate.is_file() and "kefu-lint" in _read_toml(candidate).get("tool", {}):
             return candidate
+    return None
+
+
+def find_site_url(start: Path) -> str | None:
+    """``site_url`` of the nearest ``mkdocs.yml`` up from ``start``: the handbook's published
+    address, where a checkout of the handbook wants its rule links to point."""
+    import re
+
+    for directory in (start, *start.parents):
+        candidate = directory / "mkdocs.yml"
+        if candidate.is_file():
+            try:
+                text = candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+            m = re.search(r"^site_url:\s*['\"]?([^'\"\s#]+)", text, re.M)
+            return m.group(1) if m else None
     return None
 
 
@@ -134,13 +154,25 @@ def _apply(settings: Settings, data: dict, where: str) -> Settings:
         elif key == "words":
             changes.update(_words(value, here))
         else:
-            raise UsageError(f"{where}: 未知的配置项「{key}」")
+            raise UsageError(f"{where}: 未知的配置项「{key}」{did_you_mean(key, _KEYS)}")
     return replace(settings, **changes)
+
+
+_KEYS = ("select", "ignore", "fail-on", "max-length", "placeholders", "emoticons", "exclude", "base-url",
+         "severity", "words")
+
+
+def did_you_mean(value: str, known) -> str:
+    """「；您是不是要写 X」 for the closest known value (a typo such as fail_on), or ""."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(value.replace("_", "-"), list(known), n=1, cutoff=0.6)
+    return f"（您是不是要写 {close[0]}？）" if close else ""
 
 
 def _one_code(code: str, where: str) -> str:
     if code.upper() not in RULES_BY_CODE:
-        raise UsageError(f"{where}: 未知的规则代码「{code}」")
+        raise UsageError(f"{where}: 未知的规则代码「{code}」{did_you_mean(code.upper(), RULES_BY_CODE)}")
     return code.upper()
 
 

@@ -244,6 +244,10 @@ def test_return_deadline_calculator(browser, site_url: str):
     ("taobao", "1000", "30 元"),
     ("tmall", "1000", "300 元"),
     ("tmall", "3000", "500 元"),
+    ("tmall", "0.01", "不足 0.01 元（成交金额的 30% 不到 1 分钱）"),
+    ("taobao", "0", "成交金额要大于 0"),
+    ("tmall", "-5", "成交金额要大于 0"),
+    ("taobao", "abc", "请输入实际成交金额"),
 ])
 def test_late_delivery_calculator(browser, site_url: str, platform: str, price: str, expected: str):
     if not browser.current_url.endswith("rules/late-delivery/"):

@@ -191,7 +191,10 @@ def test_rule_command_explains_with_examples_and_link() -> None:
     result = run("rule", "kf101")
     assert result.exit_code == 0
     assert "KF101 no-refusal" in result.output and "这个价格不行哦" in result.output
-    assert "http://127.0.0.1:8000/style/redlines/#kf101" in result.output
+    # Run in the handbook's checkout: links point at its published address (site_url).
+    assert "https://kefu.example.com/style/redlines/#kf101" in result.output
+    assert "https://kefu.example.com/handbook/style/redlines/#kf101" in run(
+        "rule", "KF101", "--base-url", "https://kefu.example.com/handbook/").output
 
 
 def test_rules_command_lists_every_rule() -> None:

@@ -167,7 +167,7 @@ def test_finding_urls_land_on_sections(built_site: Path):
 
 def test_cli_reference_is_generated_from_click(built_site: Path):
     page = _text((built_site / "tools/cli/index.html").read_text(encoding="utf-8"))
-    assert "Sentinel" not in page  # mkdocs-click's table style prints click 8.3's UNSET defaults
+    assert "Sentinel" not in page and "Options" not in page and "Usage" not in page
     for name, command in cli_main.commands.items():
         assert f"kefu-lint {name}" in page
         for param in command.params:

@@ -40,7 +40,8 @@
 
   /* 延迟发货违约金（元）。按“分”做整数运算，四舍五入到分，再去掉多余的 0 */
   function lateCompensation(price, platform) {
-    if (!isFinite(price) || price <= 0) return null;
+    if (!isFinite(price)) return null;
+    if (price <= 0) return "成交金额要大于 0";
     var cents = Math.round(price * 100);
     var result;
     if (platform === "tmall") {
@@ -50,7 +51,8 @@
       result = Math.round((cents * 5) / 100);
       result = Math.min(Math.max(result, 100), 3000);
     }
-    return String(result / 100);
+    if (result === 0) return "不足 0.01 元（成交金额的 30% 不到 1 分钱）";
+    return result / 100 + " 元";
   }
 
   function bindReturn() {
@@ -76,7 +78,7 @@
     var update = function () {
       var raw = String(price.value).trim();
       var amount = raw === "" ? null : lateCompensation(Number(raw), platform.value);
-      out.textContent = amount === null ? "请输入实际成交金额" : amount + " 元";
+      out.textContent = amount === null ? "请输入实际成交金额" : amount;
     };
     ["input", "change"].forEach(function (ev) {
       price.addEventListener(ev, update);
