@@ -154,7 +154,7 @@ class PositiveInt(click.ParamType):
         return number
 
 
-@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("kefu-lint", cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="kefu-lint", message="%(prog)s %(version)s",
                       help="显示版本号并退出。")
 def main() -> None:

@@ -269,3 +269,95 @@ def test_a_folder_without_template_files_is_an_error(tmp_path: Path) -> None:
     result = run(str(tmp_path), "--no-config")
     assert result.exit_code == 2
     assert "没有找到可检查的文件" in result.output
+
+
+# ---------------------------------------------------------------------------- a new user's first hour
+
+
+@pytest.mark.parametrize("name, content", [
+    ("nosuch.yaml", None), ("empty.yaml", b""), ("broken.yaml", b"templates: [\n"),
+])
+def test_summary_after_input_errors_never_says_nothing_was_found(tmp_path: Path, name, content) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = run(str(path), "--no-config")
+    assert result.exit_code == 2
+    assert "没有发现问题" not in result.output
+    assert "1 个文件有输入错误" in result.output and "未能完整检查" in result.output
+
+
+def test_findings_beside_input_errors_are_still_counted(tmp_path: Path) -> None:
+    good = write(tmp_path, "a.txt", "这个不行\n")
+    bad = write(tmp_path, "b.yaml", "templates:\n  - id: x\n    reply: 亲\n  - id: x\n    reply: 您\n    noqa: KF999\n")
+    result = run(good, bad, "--no-config")
+    assert result.exit_code == 2
+    assert result.stderr.count("b.yaml:4") == 2  # the duplicate id and the unknown noqa code
+    assert "1 个文件有输入错误" in result.output and "其余部分发现" in result.output
+
+
+def test_severity_words_are_chinese_like_the_summary(tmp_path: Path) -> None:
+    result = run(write(tmp_path, "a.txt", "这个不行\n"), "--no-config")
+    assert "KF101 [错误]" in result.output and "[error]" not in result.output
+
+
+def test_statistics_and_quiet(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", "这个不行\n那个不行\n")
+    stats = run(path, "--no-config", "--statistics").output.splitlines()
+    assert "2  KF101  不说拒绝的话" in stats
+    quiet = run(path, "--no-config", "-q").output
+    assert "KF101" in quiet and "发现" not in quiet
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, "a.txt", "这个不行\n")
+    assert "\x1b[" not in run(path, "--no-config").output  # not a terminal
+    coloured = run(path, "--no-config", "--color", "always").output
+    assert "\x1b[31m[错误]" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(path, "--no-config", "--color", "auto").output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["check", "--formt", "json", "x"], "没有选项 --formt；您是不是要用 --format"),
+    (["check", "--format", "jsn", "x"], "您是不是要写 json"),
+    (["check"], "缺少参数 路径"),
+    (["check", "--max-length", "0", "x"], "「0」不是正整数"),
+    (["check", "--format"], "选项 --format 后面要跟一个值"),
+])
+def test_usage_errors_are_chinese(args, message) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "Error" not in result.stderr and "Usage" not in result.stderr
+
+
+def test_help_is_chinese() -> None:
+    text = run("check", "--help").output
+    assert text.startswith("用法：kefu-lint check [选项] 路径...") and "选项：" in text
+    assert "显示本帮助并退出。" in text
+    assert "Show this message" not in text and "Options" not in text and "[default" not in text
+
+
+def test_config_typo_gets_did_you_mean(tmp_path: Path) -> None:
+    config = tmp_path / "kefu-lint.toml"
+    config.write_text('fail_on = "warning"\n', encoding="utf-8")
+    result = run("--config", str(config), write(tmp_path, "a.txt", "亲\n"))
+    assert result.exit_code == 2
+    assert "未知的配置项「fail_on」（您是不是要写 fail-on？）" in result.stderr
+
+
+def test_rules_columns_line_up_in_a_terminal() -> None:
+    from unicodedata import east_asian_width
+
+    def width(text: str) -> int:
+        return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+    lines = run("rules").output.splitlines()
+    titles = [line.rindex("  ") for line in lines]
+    assert len({width(line[:i]) for line, i in zip(lines, titles)}) == 1
+
+
+def test_stdin_fix_message_has_no_stray_space() -> None:
+    result = run("--fix", "-", "--no-config", stdin="你好\n".encode())
+    assert result.exit_code == 2 and "标准输入（-）" in result.stderr
