@@ -229,15 +229,6 @@ class Batch:
                 position = starts[index + 1]
         return sorted(found)
 
-    def lacking(self, patterns: tuple[re.Pattern, ...]) -> list[int]:
-        """Replies in which none of ``patterns`` matches: each search stops at its first match,
-        and each pattern only sees the replies the ones before it left."""
-        replies, left = self.replies, range(len(self.replies))
-        for pattern in patterns:
-            search = pattern.search
-            left = [i for i in left if search(replies[i]) is None]
-        return list(left)
-
 
 class Kind:
     """A check kind. Subclasses set ``name`` and ``fields`` and implement ``check``."""
@@ -381,8 +372,8 @@ class Requires(Kind):
         self.patterns = ((re.compile(f"[{singles}]"),) if singles else ()) + tuple(
             scans([w for w in rule.words if len(w) > 1], rule.patterns))
 
-    def prefilter(self, batch: Batch) -> list[int]:
-        return batch.lacking(self.patterns)
+    # No prefilter: telling which replies lack every pattern is the check itself, done once
+    # per reply by ``check_all``.
 
     def check(self, template: Template) -> tuple[Hit, ...]:
         return tuple(hit for _, hit in self.check_all([template]))
