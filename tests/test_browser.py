@@ -181,8 +181,15 @@ def _search(browser, site_url: str, query: str) -> list[str]:
     return pages
 
 
+_NO_TRANSITIONS = """
+if (!document.getElementById('kf-test-still')) document.head.insertAdjacentHTML('beforeend',
+  '<style id="kf-test-still">*, *::before, *::after {transition: none !important; animation: none !important}</style>');
+"""
+
+
 def _screenshot(browser, directory: Path, name: str) -> Path:
     path = directory / name
+    browser.execute_script(_NO_TRANSITIONS)  # the header's title fades as the page scrolls
     assert browser.save_screenshot(str(path))
     assert path.stat().st_size > 20_000, f"{name} looks empty"
     if keep := os.environ.get("KEFU_SCREENSHOTS"):
@@ -296,7 +303,343 @@ def test_late_delivery_calculator(browser, site_url: str, platform: str, price: 
     WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "late-result").text == expected)
 
 
+# ---------------------------------------------------------------------------- after-sales tree
+
+TREE = "rules/aftersale-tree/"
+
+# (status, reason) -> the branch shown, and what it must say: the rule page it links to, who
+# pays postage, and the script it links to. The figures are checked against docs/rules/ in
+# tests/test_handbook.py.
+TREE_BRANCHES = {
+    ("unshipped", "late"): ("unshipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/"),
+    ("unshipped", "no-longer-wanted"): ("unshipped-cancel", "workflows/aftersale/", "不产生退货运费", "scripts/"),
+    ("shipped", "late"): ("shipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/"),
+    ("shipped", "logistics"): ("shipped-stuck", "workflows/in-sale/", "补发或退款", "scripts/logistics/"),
+    ("shipped", "no-longer-wanted"): ("shipped-unwanted", "rules/return-7days/", "只出退货那一程", "scripts/aftersale/"),
+    ("signed", "no-longer-wanted"): ("signed-return", "rules/return-7days/", "只出退货那一程", "scripts/aftersale/"),
+    ("signed", "quality"): ("signed-quality", "rules/shipping-fee/", "来回运费都由卖家承担", "scripts/aftersale/"),
+    ("signed", "wrong-item"): ("signed-wrong", "rules/shipping-fee/", "来回运费都由卖家承担", "scripts/aftersale/"),
+    ("signed", "damaged"): ("signed-damaged", "rules/shipping-fee/", "卖家承担", "scripts/aftersale/"),
+    ("signed", "unclear"): ("signed-unclear", "rules/shipping-fee/", "发货运费由卖家承担，退货运费由顾客承担", "scripts/"),
+}
+
+_VISIBLE_BRANCHES = """
+return [...document.querySelectorAll('.kf-branch')]
+  .filter(branch => branch.offsetParent !== null).map(branch => branch.dataset.branch || branch.querySelector('h3').id)
+"""
+
+
+def _choose(browser, name: str, value: str) -> None:
+    choice = browser.find_element(By.CSS_SELECTOR, f'#tree input[name="{name}"][value="{value}"]')
+    # the radio is visually replaced by its chip: click the chip as staff do
+    choice.find_element(By.XPATH, "..").click()
+    assert choice.is_selected()
+
+
+def _open_tree(browser, site_url: str, fragment: str = "") -> None:
+    browser.get(site_url + TREE + fragment)
+    WebDriverWait(browser, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#tree.kf-tree--ready input[name=kf-status]"))
+
+
+def test_tree_lists_every_branch_before_a_choice(browser, site_url: str):
+    _open_tree(browser, site_url)
+    shown = browser.execute_script(_VISIBLE_BRANCHES)
+    assert sorted(shown) == sorted(branch for branch, *_ in TREE_BRANCHES.values())
+    labels = [label.text for label in browser.find_elements(By.CSS_SELECTOR, "#tree .kf-tree__choice")]
+    assert labels == ["还没发货（顾客已付款）", "已发货，还没签收", "已签收"]
+    assert "先选订单状态" in browser.find_element(By.CSS_SELECTOR, "#tree .kf-tree__hint").text
+
+
+@pytest.mark.parametrize(("status", "reason"), list(TREE_BRANCHES))
+def test_tree_branch(browser, site_url: str, status: str, reason: str):
+    branch, rule, postage, script = TREE_BRANCHES[status, reason]
+    _open_tree(browser, site_url)
+    _choose(browser, "kf-status", status)
+    # every reason of this status, and no other, is offered
+    offered = [choice.get_attribute("value")
+               for choice in browser.find_elements(By.CSS_SELECTOR, '#tree input[name="kf-reason"]')]
+    assert offered == [r for s, r in TREE_BRANCHES if s == status]
+    _choose(browser, "kf-reason", reason)
+    assert browser.execute_script(_VISIBLE_BRANCHES) == [branch]
+    assert urlsplit(browser.current_url).fragment == branch  # a link opens the same answer
+    card = browser.find_element(By.CSS_SELECTOR, f'.kf-branch[data-branch="{branch}"]')
+    assert card.is_displayed()
+    assert postage in card.text
+    links = [urlsplit(a.get_attribute("href")).path.lstrip("/") for a in card.find_elements(By.CSS_SELECTOR, "a[href]")]
+    assert any(link.startswith(rule) for link in links), (rule, links)
+    assert any(link.startswith(script) for link in links), (script, links)
+    assert all(a.get_attribute("href").startswith(site_url) for a in card.find_elements(By.CSS_SELECTOR, "a[href]"))
+
+
+def test_tree_deep_link_and_show_all(browser, site_url: str):
+    _open_tree(browser, site_url, "#signed-quality")
+    assert browser.execute_script(_VISIBLE_BRANCHES) == ["signed-quality"]
+    assert browser.find_element(By.CSS_SELECTOR, '#tree input[value="signed"]').is_selected()
+    assert browser.find_element(By.CSS_SELECTOR, '#tree input[value="quality"]').is_selected()
+    # a link in the summary table picks another branch
+    link = browser.find_element(By.CSS_SELECTOR, '.md-typeset__table a[href="#unshipped-late"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    link.click()
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script(_VISIBLE_BRANCHES) == ["unshipped-late"])
+    browser.find_element(By.CSS_SELECTOR, "#tree .kf-tree__reset").click()
+    assert len(browser.execute_script(_VISIBLE_BRANCHES)) == len(TREE_BRANCHES)
+    assert urlsplit(browser.current_url).fragment == ""
+
+
+def _set_datetime(browser, element, value: str) -> None:
+    # datetime-local typing depends on the locale; set the value as the picker would.
+    browser.execute_script(
+        "arguments[0].value = arguments[1];"
+        "for (const type of ['input', 'change'])"
+        "  arguments[0].dispatchEvent(new Event(type, {bubbles: true}));",
+        element, value)
+
+
+@pytest.mark.parametrize(("signed", "deadline"), [
+    ("2026-11-20T15:00", "2026-11-28 00:00"),   # the worked examples of rules/return-7days
+    ("2026-11-20T23:50", "2026-11-28 00:00"),
+    ("2026-12-28T10:00", "2027-01-05 00:00"),
+])
+def test_tree_return_deadline(browser, site_url: str, signed: str, deadline: str):
+    _open_tree(browser, site_url, "#signed-return")
+    card = browser.find_element(By.CSS_SELECTOR, '.kf-branch[data-branch="signed-return"]')
+    _set_datetime(browser, card.find_element(By.CSS_SELECTOR, "input[type=datetime-local]"), signed)
+    assert card.find_element(By.CSS_SELECTOR, "output").text == deadline
+
+
+@pytest.mark.parametrize(("branch", "platform", "price", "expected"), [
+    ("unshipped-late", "taobao", "200", "10 元"),    # the worked examples of rules/late-delivery
+    ("unshipped-late", "taobao", "10", "1 元"),
+    ("unshipped-late", "taobao", "1000", "30 元"),
+    ("shipped-late", "tmall", "200", "60 元"),
+    ("shipped-late", "tmall", "2000", "500 元"),
+])
+def test_tree_late_delivery_compensation(browser, site_url: str, branch: str, platform: str, price: str,
+                                         expected: str):
+    _open_tree(browser, site_url, "#" + branch)
+    card = browser.find_element(By.CSS_SELECTOR, f'.kf-branch[data-branch="{branch}"]')
+    Select(card.find_element(By.CSS_SELECTOR, "select")).select_by_value(platform)
+    amount = card.find_element(By.CSS_SELECTOR, "input[type=number]")
+    amount.clear()
+    amount.send_keys(price)
+    WebDriverWait(browser, 5).until(lambda d: card.find_element(By.CSS_SELECTOR, "output").text == expected)
+
+
+def test_tree_without_javascript_lists_every_branch(browser, site_url: str):
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.get(site_url + TREE)
+        headings = {h.get_attribute("id") for h in browser.find_elements(By.CSS_SELECTOR, ".kf-branch h3")
+                    if h.is_displayed()}
+        assert headings == {branch for branch, *_ in TREE_BRANCHES.values()}
+        assert browser.find_element(By.CSS_SELECTOR, "#tree .kf-tree__nojs").is_displayed()
+        # the calculators fall back to links to the rule pages' calculators
+        links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".kf-branch-calc a")]
+        assert any(link.endswith("rules/return-7days/#calculator") for link in links)
+        assert any(link.endswith("rules/late-delivery/#calculator") for link in links)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+        browser.get("about:blank")
+
+
+# ---------------------------------------------------------------------------- copy buttons
+
+SCRIPT_PAGE = "scripts/aftersale/"
+
+
+def _replies(page: str) -> list[str]:
+    """The replies of a page as kefu-lint reads them from the Markdown source."""
+    from kefu_lint.loaders import Columns, load_markdown
+
+    path = ROOT / "docs" / (page.rstrip("/") + ".md")
+    return [t.reply.replace("\n", "") for t in load_markdown(str(path), path.read_text(encoding="utf-8"), Columns())]
+
+
+def _reply_paragraphs(browser):
+    return browser.find_elements(By.CSS_SELECTOR, ".md-typeset blockquote > p.kf-says-staff")
+
+
+def test_every_reply_has_a_copy_button(browser, site_url: str):
+    browser.get(site_url + SCRIPT_PAGE)
+    paragraphs = _reply_paragraphs(browser)
+    assert len(paragraphs) == len(_replies(SCRIPT_PAGE)) > 0
+    for paragraph in paragraphs:
+        [button] = paragraph.find_elements(By.CSS_SELECTOR, "button.kf-copy")
+        assert button.text == "复制"
+        assert button.get_attribute("title").startswith("复制这条回复")
+        assert button.get_attribute("aria-label") == button.get_attribute("title")
+    customers = browser.find_elements(By.CSS_SELECTOR, ".md-typeset blockquote > p.kf-says-customer")
+    assert customers and not any(p.find_elements(By.CSS_SELECTOR, "button") for p in customers)
+
+
+def test_copy_button_copies_the_reply_only(browser, site_url: str):
+    browser.get(site_url + SCRIPT_PAGE)
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": site_url.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    expected = _replies(SCRIPT_PAGE)
+    paragraphs = _reply_paragraphs(browser)
+    for index in (0, len(paragraphs) - 1):
+        button = paragraphs[index].find_element(By.CSS_SELECTOR, "button.kf-copy")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        WebDriverWait(browser, 5).until(lambda d: button.text == "已复制")
+        copied = browser.execute_async_script(
+            "navigator.clipboard.readText().then(arguments[0], e => arguments[0]('ERROR ' + e))")
+        assert copied == expected[index]
+        assert not copied.startswith(("客服", "：")) and "复制" not in copied
+    status = paragraphs[-1].find_element(By.CSS_SELECTOR, ".kf-copy-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("textContent") == "已复制"
+    WebDriverWait(browser, 5).until(lambda d: button.text == "复制")  # the label comes back
+
+
+def test_copy_button_without_the_clipboard_api(browser, site_url: str):
+    """Where navigator.clipboard is missing (old browsers, some pages opened from disk)."""
+    browser.get(site_url + SCRIPT_PAGE)
+    browser.execute_script("""
+      Object.defineProperty(navigator, 'clipboard', {value: undefined, configurable: true});
+      window.__copied = [];
+      document.addEventListener('copy', () => {
+        const active = document.activeElement;
+        window.__copied.push(active && active.tagName === 'TEXTAREA'
+          ? active.value.slice(active.selectionStart, active.selectionEnd) : String(document.getSelection()));
+      });
+    """)
+    paragraph = _reply_paragraphs(browser)[1]
+    button = paragraph.find_element(By.CSS_SELECTOR, "button.kf-copy")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return window.__copied.length"))
+    assert browser.execute_script("return window.__copied") == [_replies(SCRIPT_PAGE)[1]]
+    assert button.text == "已复制"
+    assert not browser.find_elements(By.CSS_SELECTOR, "textarea")  # cleaned up
+
+
+# ---------------------------------------------------------------------------- reading
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+DESKTOP = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+TABLE_PAGES = ("rules/late-delivery/", "rules/return-7days/", "rules/shipping-fee/", "rules/", TREE,
+               "workflows/aftersale/", "mindset/red-lines/", "tools/authoring/")
+
+
+@pytest.fixture
+def phone(browser):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    yield browser
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+_TABLE_REACH = """
+const width = document.documentElement.clientWidth;
+return [...document.querySelectorAll('.md-typeset table')].map(table => {
+  const wrap = table.closest('.md-typeset__scrollwrap');
+  wrap.scrollLeft = wrap.scrollWidth;
+  const cells = table.querySelectorAll('tr:first-child > *');
+  const last = cells[cells.length - 1].getBoundingClientRect();
+  const result = {left: last.left, right: last.right, width: width,
+                  scrolls: wrap.scrollWidth > wrap.clientWidth, overflow: getComputedStyle(wrap).overflowX};
+  wrap.scrollLeft = 0;
+  return result;
+});
+"""
+
+
+@pytest.mark.parametrize("page", TABLE_PAGES)
+def test_tables_scroll_on_a_phone(phone, site_url: str, page: str):
+    phone.get(site_url + page)
+    assert phone.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    tables = phone.execute_script(_TABLE_REACH)
+    assert tables
+    for table in tables:
+        # scrolled to its end, a table's last column is entirely on screen
+        assert 0 <= table["left"] and table["right"] <= table["width"] + 0.5, table
+        if table["scrolls"]:
+            assert table["overflow"] in ("auto", "scroll"), table
+
+
+def _rgba(value: str) -> tuple[float, float, float, float]:
+    numbers = [float(n) for n in value[value.index("(") + 1:value.index(")")].replace("/", ",").split(",")]
+    return (*numbers[:3], numbers[3] if len(numbers) > 3 else 1.0)
+
+
+def _over(top, bottom):
+    alpha = top[3]
+    return tuple(top[i] * alpha + bottom[i] * (1 - alpha) for i in range(3)) + (1.0,)
+
+
+def _luminance(rgb) -> float:
+    def channel(c):
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+_COLOURS = """
+const p = arguments[0];
+const chain = [];
+for (let e = p; e; e = e.parentElement) chain.push(getComputedStyle(e).backgroundColor);
+return {color: getComputedStyle(p).color, backgrounds: chain};
+"""
+
+
+def test_script_blockquotes_are_readable(browser, site_url: str):
+    browser.get(site_url + SCRIPT_PAGE)
+    for selector in ("p.kf-says-customer", "p.kf-says-staff"):
+        paragraph = browser.find_element(By.CSS_SELECTOR, f".md-typeset blockquote > {selector}")
+        colours = browser.execute_script(_COLOURS, paragraph)
+        background = (255.0, 255.0, 255.0, 1.0)
+        for layer in reversed(colours["backgrounds"]):
+            background = _over(_rgba(layer), background)
+        text = _over(_rgba(colours["color"]), background)
+        assert _contrast(text, background) >= 7, (selector, colours)  # WCAG AAA for body text
+
+
+def test_pages_request_nothing_outside_the_site(browser, site_url: str):
+    for page in (TREE, SCRIPT_PAGE, ""):
+        browser.get(site_url + page)
+        WebDriverWait(browser, 5).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        urls = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)"
+            ".concat(performance.getEntriesByType('navigation').map(e => e.name))")
+        outside = [url for url in urls if not url.startswith(site_url)]
+        assert not outside, (page, outside)
+
+
 # ---------------------------------------------------------------------------- screenshots
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_screenshots_of_staff_pages(browser, site_url: str, tmp_path: Path, viewport: dict):
+    width = viewport["width"]
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", viewport)
+    try:
+        browser.get(site_url + SCRIPT_PAGE)
+        _screenshot(browser, tmp_path, f"script-{width}.png")
+        button = _reply_paragraphs(browser)[0].find_element(By.CSS_SELECTOR, "button.kf-copy")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        WebDriverWait(browser, 5).until(lambda d: button.text in ("已复制", "复制"))
+        _screenshot(browser, tmp_path, f"script-copied-{width}.png")
+        browser.get(site_url + "rules/late-delivery/")
+        browser.execute_script("document.getElementById('penalty').scrollIntoView()")
+        _screenshot(browser, tmp_path, f"late-delivery-table-{width}.png")
+        _open_tree(browser, site_url)
+        _screenshot(browser, tmp_path, f"tree-{width}.png")
+        _choose(browser, "kf-status", "signed")
+        _choose(browser, "kf-reason", "no-longer-wanted")
+        card = browser.find_element(By.CSS_SELECTOR, '.kf-branch[data-branch="signed-return"]')
+        _set_datetime(browser, card.find_element(By.CSS_SELECTOR, "input[type=datetime-local]"), "2026-11-20T15:00")
+        browser.execute_script("document.getElementById('tree').scrollIntoView()")
+        _screenshot(browser, tmp_path, f"tree-signed-return-{width}.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_screenshots(browser, site_url: str, tmp_path: Path):
