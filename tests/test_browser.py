@@ -311,16 +311,20 @@ TREE = "rules/aftersale-tree/"
 # pays postage, and the script it links to. The figures are checked against docs/rules/ in
 # tests/test_handbook.py.
 TREE_BRANCHES = {
-    ("unshipped", "late"): ("unshipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/"),
-    ("unshipped", "no-longer-wanted"): ("unshipped-cancel", "workflows/aftersale/", "不产生退货运费", "scripts/"),
-    ("shipped", "late"): ("shipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/"),
+    ("unshipped", "late"): ("unshipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/logistics/"),
+    ("unshipped", "urge"): ("unshipped-urge", "rules/late-delivery/", "不涉及退货运费", "scripts/logistics/"),
+    ("unshipped", "out-of-stock"): ("unshipped-stock", "rules/late-delivery/", "全额退款", "scripts/orders/"),
+    ("unshipped", "no-longer-wanted"): ("unshipped-cancel", "workflows/aftersale/", "不产生退货运费", "scripts/orders/"),
+    ("shipped", "late"): ("shipped-late", "rules/late-delivery/", "不涉及退货运费", "scripts/logistics/"),
     ("shipped", "logistics"): ("shipped-stuck", "workflows/in-sale/", "补发或退款", "scripts/logistics/"),
-    ("shipped", "no-longer-wanted"): ("shipped-unwanted", "rules/return-7days/", "只出退货那一程", "scripts/aftersale/"),
+    ("shipped", "no-longer-wanted"): ("shipped-unwanted", "rules/return-7days/", "只出退回那一程", "scripts/logistics/"),
     ("signed", "no-longer-wanted"): ("signed-return", "rules/return-7days/", "只出退货那一程", "scripts/aftersale/"),
     ("signed", "quality"): ("signed-quality", "rules/shipping-fee/", "来回运费都由卖家承担", "scripts/aftersale/"),
     ("signed", "wrong-item"): ("signed-wrong", "rules/shipping-fee/", "来回运费都由卖家承担", "scripts/aftersale/"),
     ("signed", "damaged"): ("signed-damaged", "rules/shipping-fee/", "卖家承担", "scripts/aftersale/"),
-    ("signed", "unclear"): ("signed-unclear", "rules/shipping-fee/", "发货运费由卖家承担，退货运费由顾客承担", "scripts/"),
+    ("signed", "not-received"): ("signed-not-received", "workflows/in-sale/", "顾客不出", "scripts/logistics/"),
+    ("signed", "unclear"): ("signed-unclear", "rules/shipping-fee/", "发货运费由卖家承担，退货运费由顾客承担",
+                            "scripts/complaint/"),
 }
 
 _VISIBLE_BRANCHES = """
