@@ -740,3 +740,8 @@ def test_screenshots(browser, site_url: str, tmp_path: Path):
     results = browser.find_element(By.CSS_SELECTOR, ".md-search-result")
     assert results.is_displayed() and "七天无理由" in results.text
     _screenshot(browser, tmp_path, "search.png")
+    pages = _search(browser, site_url, "扣3分")
+    assert pages[0] == "rules/late-delivery/", pages
+    marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, ".md-search-result mark")]
+    assert {"扣", "3", "分"} <= set(marks), marks  # the figure is highlighted where it is written
+    _screenshot(browser, tmp_path, "search-figure.png")
