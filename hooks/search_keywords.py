@@ -29,14 +29,11 @@ not a string, or an anchor that is not a section of the page, fails the build.
 from __future__ import annotations
 
 import html
-import logging
 from collections.abc import Mapping
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
-
-log = logging.getLogger(f"mkdocs.hooks.{__name__}")
 
 FIELD = "keywords"
 SEARCH_PLUGIN = "material/search"
@@ -68,17 +65,19 @@ def phrases_by_anchor(meta: Mapping, where: str) -> dict[str, list[str]]:
 def _search_index(config: MkDocsConfig):
     plugin = config.plugins.get(SEARCH_PLUGIN)
     index = getattr(plugin, "search_index", None)
-    if index is None or not isinstance(getattr(index, "entries", None), list):
+    if (index is None or not isinstance(getattr(index, "entries", None), list)
+            or not callable(getattr(index, "_segment_chinese", None))):
         raise PluginError(f"hooks/search_keywords.py: Material's search plugin ({SEARCH_PLUGIN}) "
-                          "is not enabled or no longer keeps its entries; update this hook")
+                          "is not enabled or no longer keeps its entries and segmentation; update this hook")
     return index
 
 
 def _segment(index, text: str) -> str:
-    """Cut Chinese as the plugin cut the page (jieba, words joined by U+200B)."""
+    """Cut Chinese as the plugin cut the page: jieba's words joined by U+200B, when jieba is there."""
+    from material.plugins.search import plugin as material_search
+
     text = html.escape(text, quote=False)
-    segment = getattr(index, "_segment_chinese", None)
-    return segment(text) if callable(segment) else text
+    return index._segment_chinese(text) if material_search.jieba else text
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
