@@ -24,6 +24,10 @@ from kefu_lint.rules import CATEGORIES, RULES, Rule
 
 STYLE_DIR = "style"
 INDEX_TITLE = "话术规范"
+# Pages for template authors: below staff pages in search (Material's per-page search boost),
+# as docs/tools/ pages are.
+SEARCH_BOOST = 0.25
+_SEARCH_FRONT_MATTER = f"---\nsearch:\n  boost: {SEARCH_BOOST}\n---\n\n"
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _H1 = re.compile(r"^#\s+(.+?)(?:\s+\{[^}]*\})?\s*$", re.M)
@@ -99,5 +103,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for uri, content in pages(RULES, handbook_titles(RULES, files)).items():
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} is generated from linter/rules.py: delete the file")
-        files.append(File.generated(config, uri, content=content))
+        files.append(File.generated(config, uri, content=_SEARCH_FRONT_MATTER + content))
     return files

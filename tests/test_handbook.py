@@ -278,3 +278,68 @@ def test_script_index_links_land_on_sections():
     for page, anchor in links:
         text = (DOCS / "scripts" / page).read_text(encoding="utf-8")
         assert not anchor or f"{{#{anchor}}}" in text, f"scripts/{page}#{anchor} does not exist"
+
+
+# ---------------------------------------------------------------------------
+# After-sales decision tree (docs/rules/aftersale-tree.md), copy buttons, staff scripts
+# ---------------------------------------------------------------------------
+TREE_MD = DOCS / "rules/aftersale-tree.md"
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|元|小时|天|分)")
+_BRANCH = re.compile(r'<div class="kf-branch" ([^>]*)>(.*?)\n</div>\n\n(?=<div class="kf-branch"|</div>)', re.S)
+
+
+def test_tree_figures_are_the_rules_figures():
+    """Every figure the tree gives (5%, 30 元, 168 小时, 扣3分 …) is written in docs/rules/."""
+    rules = "\n".join(path.read_text(encoding="utf-8") for path in (DOCS / "rules").glob("*.md")
+                      if path != TREE_MD)
+    normalise = lambda text: re.sub(r"\s+", "", text)  # noqa: E731 - 168 小时 and 168小时 alike
+    figures = {normalise(m) for m in _FIGURE.findall(TREE_MD.read_text(encoding="utf-8"))}
+    assert {"5%", "1元", "30元", "30%", "500元", "3分", "168小时"} <= figures
+    missing = [figure for figure in figures if figure not in normalise(rules)]
+    assert not missing, f"figures in the tree that docs/rules/ does not give: {missing}"
+
+
+def test_tree_branches_name_rule_postage_deadline_and_script():
+    branches = _BRANCH.findall(TREE_MD.read_text(encoding="utf-8"))
+    assert len(branches) >= 10
+    for attrs, body in branches:
+        assert 'data-reason="' in attrs and 'data-label="' in attrs, attrs
+        assert re.search(r"^### .+ \{#[a-z-]+\}$", body, re.M), attrs
+        for term in ("适用规则", "谁出运费", "话术", "先做什么"):
+            assert re.search(rf"^{term}\n:   ", body, re.M), (attrs, term)
+        assert re.search(r"^(?:期限|赔多少、期限)\n:   ", body, re.M), attrs
+        links = re.findall(r"\]\(([^)]+)\)", body)
+        assert any(link.startswith("../scripts/") for link in links), (attrs, links)
+        assert any(not link.startswith(("../scripts/", "#", "http")) for link in links), (attrs, links)
+
+
+def test_tree_is_in_the_staff_nav():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    rules_section = config[config.index("  - 平台规则:"):config.index("  - 话术库:")]
+    assert "rules/aftersale-tree.md" in rules_section
+
+
+@pytest.mark.parametrize("page", ["rules/aftersale-tree/index.html", "scripts/aftersale/index.html"])
+def test_staff_pages_request_nothing_external(built_site: Path, page: str):
+    html = (built_site / page).read_text(encoding="utf-8")
+    assert not _external_requests(html)
+    for script in re.findall(r'<script src="([^"]+)"', html):
+        assert not re.match(r"(?:https?:)?//", script), script
+    for name in ("calculators.js", "copy-reply.js", "aftersale-tree.js"):
+        assert f'javascripts/{name}"' in html, name
+
+
+def test_handbook_scripts_load_nothing():
+    """The handbook's own JavaScript fetches, imports and opens nothing: it works offline."""
+    for path in (DOCS / "javascripts").glob("*.js"):
+        code = re.sub(r"/\*.*?\*/|^\s*//.*$", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+        for call in ("fetch(", "XMLHttpRequest", "import(", "importScripts", "sendBeacon", "WebSocket",
+                     "EventSource", "http://", "https://", ".src ="):
+            assert call not in code, f"{path.name}: {call}"
+
+
+def test_no_admonition_renders_as_text(built_site: Path):
+    """An admonition whose title lost its ASCII quotes (“…”) is printed as a paragraph."""
+    shown = [str(p.relative_to(built_site)) for p in built_site.rglob("*.html")
+             if re.search(r"<p>\s*(?:!!!|\?\?\?\+?)\s", p.read_text(encoding="utf-8"))]
+    assert shown == []
