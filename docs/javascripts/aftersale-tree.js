@@ -72,7 +72,7 @@
     var update = function () {
       var raw = String(price.value).trim();
       var amount = raw === "" ? null : calc.lateCompensation(Number(raw), platform.value);
-      output.textContent = amount === null ? text.noPrice : amount + " 元";
+      output.textContent = amount === null ? text.noPrice : amount;  // "… 元", or why not
     };
     ["input", "change"].forEach(function (type) {
       price.addEventListener(type, update);
