@@ -462,13 +462,16 @@ def customer_words(message: str) -> str:
 class Apology(Kind):
     """Replies to a problem apologise first. The problem is in the customer's message
     (``context.complaint``) or, for a template of the rule's scene written without one, the
-    reply says it answers one (``context.answers_problem``). The first clause after a greeting or an interjection (您好！, 亲, 哎呀) must hold
-    one of the ``words``: an apology that comes after the substance (…已经反馈给工厂了，很抱歉)
-    or only sympathy (特别理解您的心情) is not an apology first."""
+    reply says it answers one (``context.answers_problem``). The first sentence after a
+    greeting or an interjection (您好！, 亲, 哎呀) must hold one of the ``words``. A sentence ends
+    at 。！？, a line break or, in chat written without punctuation, a run of spaces; an apology
+    in a later sentence (…已经反馈给工厂了。很抱歉) or only sympathy (特别理解您的心情) is not an
+    apology first."""
 
     name = "apology"
     fields = frozenset({"words", "scene"})
     required = frozenset({"words", "scene"})
+    _SENTENCE = re.compile(r"[。！？!?\n]+|(?<=[^ -~]) +|(?<![ -~]) +")
     _GREETING = re.compile(r"(?:亲+(?:爱的)?|您好|你好|在的|在呢|哎呀|哎|呀|啊|天哪|打扰(?:您)?(?:一下)?)+[\W_]*|[\W_]*")
 
     def prefilter(self, batch: Batch) -> list[int]:
@@ -482,7 +485,7 @@ class Apology(Kind):
                 return ()
         elif template.scene != self.rule.scene or not context.answers_problem(text):
             return ()
-        first = next((text[s:e] for s, e in context.clauses(text) if not self._GREETING.fullmatch(text[s:e])), "")
+        first = next((s for s in self._SENTENCE.split(text) if s and not self._GREETING.fullmatch(s)), "")
         if any(word in first for word in self.rule.words):
             return ()
         return ((0, first_line_end(text), "致歉"),)
