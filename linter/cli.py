@@ -19,7 +19,7 @@ from .api import FileResult, Summary, check_file, linter_for
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
-from .loaders import LEGACY, SUFFIXES, Columns, InputError, discover, file_suffix
+from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
 from .model import SEVERITIES, SEVERITY_NAMES
 from .reporters import FORMATS, Text
 from .rules import CATEGORIES, RULES, RULES_BY_CODE

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 
 from .checks import KINDS
 from .context import CONDITIONS
-from .model import CJK, EMOTICONS, SCENES, SEVERITIES
+from .model import CJK, SCENES, SEVERITIES
 
 # Category slug -> (Chinese title, one-line description). The slug is the style-guide page.
 CATEGORIES: dict[str, tuple[str, str]] = {
