@@ -199,13 +199,18 @@ class Dictionary:
         it joins characters only into dictionary words (and runs of single letters and
         digits, which the caller rules out)."""
         for a in range(position - 1, max(first, position - self.longest) - 1, -1):
+            # A word from ``a`` that crosses ``position`` starts with text[a:position + 1]: one
+            # lookup settles most starts.
             get = self._bucket(text[a]).get
-            for b in range(a + 1, last + 1):
-                count = get(text[a:b])
-                if count is None:
-                    break
-                if count and b > position:
+            b = position + 1
+            count = get(text[a:b])
+            while count is not None:
+                if count:
                     return True
+                b += 1
+                if b > last:
+                    break
+                count = get(text[a:b])
         return False
 
     def _boundaries(self, block: str) -> frozenset[int]:
