@@ -149,7 +149,12 @@ def pyodide_core(cache: Path) -> Path:
                     raise PluginError(f"hooks/checker.py: pyodide-{PYODIDE_VERSION}.tgz has no {name}")
                 (unpacked / name).write_bytes(member.read())
         shutil.rmtree(target, ignore_errors=True)
-        os.replace(unpacked, target)  # whole or not at all: a concurrent build sees one or the other
+        try:
+            os.replace(unpacked, target)  # whole or not at all: a concurrent build sees one or the other
+        except OSError:
+            if not all((target / name).is_file() for name in PYODIDE_FILES):
+                raise
+            # another build put it there first
     log.info(f"checker: pyodide {PYODIDE_VERSION} fetched with npm into {target}")
     return target
 
@@ -332,7 +337,7 @@ def form(page: Page, assets: Assets) -> str:
 <div id="kefu-findings" class="kefu-findings" aria-live="polite"></div>
 </div>
 </form>
-<script type="module" src="{script}"></script>
+<script src="{script}"></script>
 </div>
 """
 

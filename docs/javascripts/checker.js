@@ -43,7 +43,7 @@
     composing: false,
   };
   var api = (window.kefuChecker = {
-    timings: {}, // ready, firstResult: ms since the page started loading
+    timings: {}, // start (of the worker), ready, firstResult: ms since the page started loading
     latencies: [], // ms from a keystroke to its findings on screen
     checks: [], // ms the engine took per check
     resources: resources,
@@ -56,6 +56,7 @@
   // The worker starts from the build's memory snapshot when there is one; if that fails it is
   // started again without it (slower, same results).
   function start() {
+    api.timings.start = performance.now();
     worker = new Worker(new URL(form.dataset.worker, location.href), {type: "module"});
     worker.onmessage = function (event) {
       receive(event.data);
@@ -150,12 +151,12 @@
       render(values, null);
       return;
     }
-    var id = request({type: "check", reply: values.reply, customer: values.customer, scene: values.scene},
-                     function (message) {
+    var message = {type: "check", reply: values.reply, customer: values.customer, scene: values.scene};
+    var id = request(message, function (answer) {
       if (id !== state.latest) return; // a newer check is on its way
-      api.checks.push(message.ms);
-      state.result = message.result;
-      render(values, message.result);
+      api.checks.push(answer.ms);
+      state.result = answer.result;
+      render(values, answer.result);
     });
     state.latest = id;
   }
@@ -303,20 +304,20 @@
     if (!state.ready) return;
     var values = inputs();
     fixButton.disabled = true;
-    request({type: "fix", reply: values.reply, customer: values.customer, scene: values.scene},
-            function (message) {
+    var message = {type: "fix", reply: values.reply, customer: values.customer, scene: values.scene};
+    request(message, function (answer) {
       if (reply.value !== values.reply) return; // typed meanwhile: fix again if needed
       reply.focus();
       reply.select();
       // insertText keeps the browser's undo (Ctrl+Z); the input event it fires checks again.
       var inserted = false;
       try {
-        inserted = document.execCommand("insertText", false, message.reply);
+        inserted = document.execCommand("insertText", false, answer.reply);
       } catch (e) {
         inserted = false;
       }
-      if (!inserted || reply.value !== message.reply) {
-        reply.value = message.reply;
+      if (!inserted || reply.value !== answer.reply) {
+        reply.value = answer.reply;
         reply.dispatchEvent(new Event("input", {bubbles: true}));
       }
     });
