@@ -83,6 +83,15 @@ def prepare(base: str = ".") -> None:
     linter_for(_settings(base))
 
 
+WARM_UP = (  # replies that run every kind of check, fixes included
+    ("亲，这个价格不行哦[微笑]", "这个能便宜点吗", "售前"),
+    ("你好,你自己看详情页吧!!!全网最低价，加微信返现", "", "售后"),
+)
+
+
 def warm_up(base: str = ".") -> None:
-    """Compile the rules and load the word-boundary dictionary before the first real check."""
-    check("亲，这个价格不行哦[微笑]", "这个能便宜点吗", "售前", base)
+    """Load the word-boundary dictionary and run each kind of check once before the first real
+    check, so that it finds everything loaded and compiled."""
+    for reply, customer, scene in WARM_UP:
+        check(reply, customer, scene, base)
+        fix(reply, customer, scene, base)

@@ -17,7 +17,7 @@
 (function () {
   "use strict";
 
-  var DEBOUNCE_MS = 150;
+  var DEBOUNCE_MS = 100; // the pause in typing that starts a check
   var form = document.getElementById("kefu-checker");
   if (!form) return;
 
