@@ -342,9 +342,9 @@ def form(page: Page, assets: Assets) -> str:
 <button type="button" id="kefu-fix" class="md-button md-button--primary" disabled>一键修正</button>
 <span class="kefu-checker__hint">把「你」改成「您」、半角标点改成全角、连用的标点只留一个；其他问题请自己改写。</span>
 </div>
-<p id="kefu-status" class="kefu-status kefu-status--loading" role="status" aria-live="polite"><span class="kefu-spinner" aria-hidden="true"></span><span class="kefu-status__text">正在加载检查引擎（第一次打开约需几秒）……</span></p>
 </div>
 <div class="kefu-checker__output" aria-label="检查结果">
+<p id="kefu-status" class="kefu-status kefu-status--loading" role="status" aria-live="polite"><span class="kefu-spinner" aria-hidden="true"></span><span class="kefu-status__text">正在加载检查引擎（第一次打开约需几秒）……</span></p>
 <div id="kefu-preview" class="kefu-preview" hidden></div>
 <div id="kefu-findings" class="kefu-findings" aria-live="polite"></div>
 </div>
@@ -356,20 +356,18 @@ def form(page: Page, assets: Assets) -> str:
 
 def notice(reason: str) -> str:
     """What the page says when the build could not include the checker."""
-    return f"""\
-!!! warning "话术自检暂时不能用"
-
-    这份手册构建时没有带上检查引擎（原因：{escape(reason)}），所以这里没有检查框。
-    这不影响手册的其他内容；在它恢复之前，可以对照[话术规范](style/index.md)自己检查，
-    或请同事用 `kefu-lint` 命令检查。
-
-    **怎样启用**（请负责构建手册的同事操作）：在能访问 npm 软件包仓库的机器上安装 npm
-    （Debian / Ubuntu：`apt-get install npm`），然后重新运行 `mkdocs build`。构建时会用
-    `npm pack pyodide@{PYODIDE_VERSION}` 取得 Pyodide 并缓存到 `~/.cache/kefu-lint-build/`
-    （或环境变量 `KEFU_LINT_BUILD_CACHE` 指定的目录），以后离线也能构建；也可以把
-    `pyodide-{PYODIDE_VERSION}.tgz` 中的 {"、".join(f"`{n}`" for n in PYODIDE_FILES)}
-    放进缓存目录下的 `pyodide-{PYODIDE_VERSION}/` 文件夹。
-"""
+    files = "、".join(f"`{name}`" for name in PYODIDE_FILES)
+    paragraphs = [
+        f"这份手册构建时没有带上检查引擎（原因：{escape(reason)}），所以这里没有检查框。这不影响手册的其他内容；"
+        "在它恢复之前，可以对照[话术规范](style/index.md)自己检查，或请同事用 `kefu-lint` 命令检查。",
+        "**怎样启用**（请负责构建手册的同事操作）：在能访问 npm 软件包仓库的机器上安装 npm（Debian / Ubuntu："
+        "`apt-get install npm`），然后重新运行 `mkdocs build`。构建时会用 "
+        f"`npm pack pyodide@{PYODIDE_VERSION}` 取得 Pyodide，缓存到 `~/.cache/kefu-lint-build/`（或环境变量 "
+        "`KEFU_LINT_BUILD_CACHE` 指定的目录），以后离线也能构建；也可以把 "
+        f"`pyodide-{PYODIDE_VERSION}.tgz` 里 `package/` 下的 {files} 放进缓存目录下的 "
+        f"`pyodide-{PYODIDE_VERSION}/` 文件夹。",
+    ]
+    return '!!! warning "话术自检暂时不能用"\n\n' + "\n\n".join(f"    {text}" for text in paragraphs) + "\n"
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -137,6 +137,7 @@
 
   function onInput(event) {
     if (state.composing || (event && event.isComposing)) return; // pinyin being typed
+    if (!state.ready) return render(inputs(), null); // checked as soon as the engine is ready
     state.lastInput = performance.now();
     schedule(DEBOUNCE_MS);
   }
@@ -169,7 +170,8 @@
     fixButton.disabled = !(result && result.fixable);
     if (!result) {
       preview.hidden = true;
-      findingsBox.appendChild(element("p", "kefu-findings__empty", "在上面输入一条回复，这里会显示检查结果。"));
+      findingsBox.appendChild(element("p", "kefu-findings__empty", state.ready || !values.reply.trim()
+        ? "输入一条回复，这里会显示检查结果。" : "检查引擎加载好后，这里马上显示结果。"));
       return;
     }
     var findings = result.findings.slice().sort(function (a, b) {
