@@ -9,12 +9,14 @@ finding's text (an escape sequence, a reply folded over lines) is left alone.
 
 Fixing runs in rounds until nothing is left to fix (``!!!`` between two CJK characters first
 becomes ``!``, then ``！``), so a second ``--fix`` changes nothing. Excel workbooks are not
-fixed.
+fixed. ``fix_reply`` is one round on a single reply (the handbook's in-browser checker), with
+the same choice of edits.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engine import Linter
@@ -62,17 +64,23 @@ def fix_text(path: str, data: bytes, columns: Columns, linter: Linter, suffix: s
         items = list(read_text(path, io.StringIO(text, newline=""), columns, suffix))
         templates = [t for t in items if isinstance(t, Template)]
         findings = linter.lint(templates)
-        edits = _edits(text, findings)
+        edits = _edits(text, findings, _file_spans(text))
         if not edits:
             errors = [e for e in items if isinstance(e, InputError)]
             return Fixed(path, before, text, text.encode(codec), fixes, templates, findings, errors)
-        for start, end, replacement in reversed(edits):
-            text = text[:start] + replacement + text[end:]
+        text = _apply(text, edits)
         fixes += len(edits)
 
 
-def _edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
-    """Non-overlapping ``(start, end, replacement)`` edits of ``text``, in order."""
+def fix_reply(reply: str, findings: list[Finding]) -> str:
+    """``reply`` with the safe fixes of ``findings`` (``lint_text(reply, ...)``) applied: one
+    round, as ``--fix`` makes one on a file. Lint the result and fix again until it no longer
+    changes to get what ``--fix`` writes."""
+    return _apply(reply, _edits(reply, findings, lambda f: (f.start, f.end)))
+
+
+def _file_spans(text: str) -> Callable[[Finding], tuple[int, int]]:
+    """A finding's span as offsets in the file's text, from its lines and columns."""
     starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
 
     def offset(line: int, column: int) -> int:
@@ -81,10 +89,23 @@ def _edits(text: str, findings: list[Finding]) -> list[tuple[int, int, str]]:
     def span(f: Finding) -> tuple[int, int]:
         return offset(f.line, f.column), offset(f.end_line, f.end_column)
 
+    return span
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _edits(text: str, findings: list[Finding],
+           span: Callable[[Finding], tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Non-overlapping ``(start, end, replacement)`` edits of ``text``, in order; ``span`` gives
+    a finding's offsets in ``text``."""
     # A word another rule reports stays as it is: fixing 你自己 (KF104) to 您自己 would hide it.
     reported = [span(f) for f in findings if f.fix is None and RULES_BY_CODE[f.rule].check == "existence"]
     edits: list[tuple[int, int, str]] = []
-    for f in sorted((f for f in findings if f.fix), key=lambda f: (f.line, f.column)):
+    for f in sorted((f for f in findings if f.fix), key=lambda f: span(f)[0]):
         old, new = f.fix
         start, end = span(f)
         if (text[start:end] != old or (edits and start < edits[-1][1])

@@ -19,8 +19,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """kefu-lint's dictionary cache in a temporary folder, never the real ~/.cache (the
-    variable is inherited by the CLI and MkDocs processes the tests start)."""
+    variables are inherited by the CLI and MkDocs processes the tests start)."""
     os.environ["KEFU_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("kefu-lint-cache"))
+    # The checker's build cache (Pyodide from npm, hooks/checker.py): a session folder unless
+    # one is configured (.ci/run keeps one between runs).
+    os.environ.setdefault("KEFU_LINT_BUILD_CACHE", str(tmp_path_factory.mktemp("kefu-lint-build")))
 
 
 @pytest.fixture(scope="session")

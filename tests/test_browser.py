@@ -135,6 +135,7 @@ SEARCHES: dict[str, str | tuple[str, ...]] = {
     "占位符": "tools/authoring/",
     "KF101": "style/redlines/",
     "话术编写约定": "tools/authoring/",
+    "话术自检": "checker/",
 }
 
 TOOL_PAGES = ("tools/", "style/")

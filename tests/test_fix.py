@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from kefu_lint.cli import main
 from kefu_lint.config import Settings
 from kefu_lint.engine import Linter
-from kefu_lint.fixes import fix_text
+from kefu_lint import lint_text
+from kefu_lint.fixes import fix_reply, fix_text
 from kefu_lint.loaders import Columns
 from kefu_lint.rules import RULES
 
@@ -194,6 +195,46 @@ def test_fixing_a_bad_example_clears_its_rule(rule, example) -> None:
     result = fix_text("t.txt", example.reply.encode(), Columns(), Linter(Settings()), ".txt")
     assert result.changed and result.fixes
     assert rule.code not in {f.rule for f in result.findings}
+
+
+# ---------------------------------------------------------------------------- one reply (fix_reply)
+
+REPLIES = [
+    "你好,请问有什么可以帮你的呢!!!",
+    "这个不行哦,你看看别的吧!!!",
+    "你自己没选尺码,你的问题哦",
+    "亲，你们店的客服都很耐心呢。。。",
+    "你好😊你的包裹到了!",
+    "亲，在的呢\n你看看这款吧!!",
+    *UNTOUCHED,
+    *(example.reply for _, example in FIXABLE),
+]
+
+
+def fixed_reply(reply: str) -> str:
+    while (after := fix_reply(reply, lint_text(reply))) != reply:
+        reply = after
+    return reply
+
+
+@pytest.mark.parametrize("reply", REPLIES)
+def test_fix_reply_rounds_give_what_fix_writes(reply: str) -> None:
+    # A reply with a line break is two lines of a .txt file: fix it as a YAML block instead.
+    if "\n" in reply:
+        text = "templates:\n  - reply: |\n" + "".join(f"      {line}\n" for line in reply.split("\n"))
+        expected = fixed(text, ".yaml")
+        assert expected == "templates:\n  - reply: |\n" + "".join(
+            f"      {line}\n" for line in fixed_reply(reply).split("\n"))
+    else:
+        assert fixed(reply + "\n") == fixed_reply(reply) + "\n"
+
+
+def test_fix_reply_is_one_round() -> None:
+    reply = "你好,在吗!!!"  # !!! -> ! in the first round, then ! -> ！
+    once = fix_reply(reply, lint_text(reply))
+    assert once == "您好，在吗!"
+    assert fix_reply(once, lint_text(once)) == "您好，在吗！"
+    assert fix_reply("这个价格不行", lint_text("这个价格不行")) == "这个价格不行"
 
 
 # ---------------------------------------------------------------------------- CSV cells
