@@ -48,17 +48,29 @@ FLOOR = (
 )
 
 
+# Runs one command and prints its wall time and peak memory. A child inherits its parent's
+# resident size as its peak when it is forked, so the command is started from this small process,
+# not from the benchmark (which holds the corpora).
+RUNNER = (
+    "import os, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))\n"
+)
+
+
 def measure(command: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
     """Median wall time (s) and median peak RSS (MB) of ``command`` over ``runs`` runs."""
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")
+        out = subprocess.run([sys.executable, "-c", RUNNER, *command], capture_output=True, text=True,
+                             env=env, check=True).stdout.split()
+        seconds, peak, code = float(out[0]), int(out[1]), int(out[2])
+        if code not in (0, 1):
+            raise SystemExit(f"failed ({code}): {' '.join(command)}")
+        times.append(seconds)
+        peaks.append(peak / 1024)
     return statistics.median(times), statistics.median(peaks)
 
 

@@ -42,6 +42,7 @@ from pathlib import Path
 HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
 _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
+_MAIN_LINE = re.compile(r"^[ \t]*(\S+) ([0-9]+)", re.M)  # a line of jieba's dict.txt: word, count, tag
 _FORMAT = "6"  # bump when the cache layout changes
 _KEEP = 8  # cache files kept at most
 _MAX_AGE = 30 * 86400  # seconds an unused cache file is kept
@@ -87,12 +88,7 @@ class Dictionary:
     @classmethod
     def build(cls, main: bytes, user: bytes) -> Dictionary:
         """As ``jieba.initialize()`` then ``jieba.load_userdict(user_dictionary())`` build it."""
-        freq: dict[str, int] = {}
-        total = 0
-        for line in main.decode("utf-8").splitlines():
-            word, count = line.strip().split(" ")[:2]
-            freq[word] = int(count)
-            total += int(count)
+        pairs = _MAIN_LINE.findall(main.decode("utf-8"))
         for line in user.decode("utf-8").splitlines():
             match = _USER_LINE.match(line.strip())
             if not match:
@@ -100,14 +96,18 @@ class Dictionary:
             word, count, _ = match.groups()
             if count is None:  # jieba would guess a frequency by cutting; we need one
                 raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
-            freq[word] = int(count)
-            total += int(count)
+            pairs.append((word, count))
+        freq = {word: int(count) for word, count in pairs}  # a later line wins, as in jieba
+        total = sum(int(count) for _, count in pairs)  # every line counts, as in jieba
+        # Every prefix of a word is in FREQ too, with count 0 unless it is a word itself.
+        full = dict.fromkeys({word[:end] for word in freq for end in range(1, len(word))}, 0)
+        full.update(freq)
         buckets: dict[str, dict[str, int]] = {}
-        for word in sorted(freq):  # a prefix comes before the words it starts
-            bucket = buckets.setdefault(word[0], {})
-            bucket[word] = freq[word]
-            for end in range(1, len(word)):
-                bucket.setdefault(word[:end], 0)
+        for key in sorted(full):
+            bucket = buckets.get(key[0])
+            if bucket is None:
+                bucket = buckets[key[0]] = {}
+            bucket[key] = full[key]
         return cls({char: marshal.dumps(bucket) for char, bucket in buckets.items()}, total, max(map(len, freq)))
 
     def dumps(self) -> bytes:
