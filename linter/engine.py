@@ -35,7 +35,7 @@ class Linter:
         self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
         self._fixes = {rule.code: [(re.compile(p), r) for p, r in rule.fix] for rule in self.rules}
         self._messages: dict[str, dict[str, str]] = {}  # code -> match -> message
-        self._checks = [(rule, KINDS[rule.check](rule, settings, self.shared)) for rule in self.rules]
+        self._checks = [(rule, _compile(rule, settings, self.shared)) for rule in self.rules]
 
     def session(self) -> Session:
         """A linter for one template set, given batch by batch."""
@@ -99,6 +99,13 @@ class Session:
                                linter.fix(code, match) if fixes else None))
         findings.sort(key=_POSITION)
         return findings
+
+
+def _compile(rule: Rule, settings: Settings, shared: Shared) -> Kind:
+    try:
+        return KINDS[rule.check](rule, settings, shared)
+    except re.error as exc:  # a pattern of the rule (or a word the config adds) does not compile
+        raise ValueError(f"{rule.code}: {exc}") from None
 
 
 def _one_by_one(kind: Kind, templates: list[Template]):

@@ -86,8 +86,6 @@ class Rule:
             raise ValueError(f"{self.code}: unknown severity {self.severity!r}")
         if self.scene is not None and self.scene not in SCENES:
             raise ValueError(f"{self.code}: unknown scene {self.scene!r}")
-        for pattern in self.patterns + self.allow:
-            re.compile(pattern)
         unknown = set(self.unless) - CONDITIONS.keys()
         if unknown:
             raise ValueError(f"{self.code}: unknown context {sorted(unknown)} (contexts: {', '.join(CONDITIONS)})")
