@@ -85,3 +85,83 @@ def chat_lines(size: int) -> list[str]:
     """A chat log exported as text: customer lines and agent replies, two to one."""
     rng = random.Random(-size)
     return [reply(rng) if rng.random() < 0.34 else _fill(rng.choice(CUSTOMER), rng) for _ in range(size)]
+
+
+# ---------------------------------------------------------------------------- chat exports
+
+CHAT_HEADER = ("会话ID", "发送时间", "角色", "客服昵称", "消息内容")
+AGENTS = ["小美", "阿杰", "小雨", "丽丽", "大伟", "晓晓", "小林", "芳芳"]
+GREETINGS = [
+    "亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]", "您好，我是客服{a}，请问有什么可以帮您的吗",
+    "在的亲", "亲 在的 您说", "您好",
+]
+FAREWELLS = [
+    "感谢亲的光临，祝您生活愉快，欢迎下次再来哦[挥手]", "好的亲 有问题随时找我", "不客气亲 祝您购物愉快~", "",
+]
+ANGRY = ["我要投诉你们", "什么垃圾东西", "你们是骗子吧", "再不处理我就给差评了", "我要举报"]
+CARDS = ["[订单卡片] 订单号 {o}", "[商品卡片] {p}"]
+AUTO = "您好，欢迎光临本店，客服马上为您服务哦"
+
+
+def _session(rng: random.Random, number: int, start: float):
+    """The lines of one session as ``(seconds, role, agent, text)``, times from ``start``."""
+    agent, clock = rng.choice(AGENTS), start
+    lines = [(clock, "顾客", "", _fill(rng.choice(CUSTOMER), rng))]
+    if rng.random() < 0.3:
+        lines.append((clock + 1, "自动回复", "", AUTO))
+    if rng.random() < 0.2:
+        lines.append((clock + 2, "系统", "", _fill(rng.choice(CARDS), rng)))
+    if rng.random() < 0.04:  # nobody answers
+        return lines
+    clock += rng.choice((4, 8, 12, 20, 25, 40, 75))
+    lines.append((clock, "客服", agent, rng.choice(GREETINGS).format(a=agent)))
+    for _ in range(rng.randint(1, 6)):
+        clock += rng.randint(5, 60)
+        text = rng.choice(ANGRY) if rng.random() < 0.03 else _fill(rng.choice(CUSTOMER), rng)
+        lines.append((clock, "顾客", "", text))
+        if rng.random() < 0.3:
+            clock += rng.randint(2, 20)
+            lines.append((clock, "顾客", "", _fill(rng.choice(CUSTOMER), rng)))
+        if rng.random() < 0.03:  # the customer's last question is left unanswered
+            return lines
+        clock += rng.choice((6, 10, 15, 25, 40, 60, 90, 150, 240))
+        for _ in range(rng.choice((1, 1, 1, 2))):
+            lines.append((clock, "客服", agent, reply(rng)))
+            clock += rng.randint(3, 15)
+    if farewell := rng.choice(FAREWELLS):
+        lines.append((clock + rng.randint(5, 30), "客服", agent, farewell))
+    if rng.random() < 0.4:
+        lines.append((clock + rng.randint(30, 60), "顾客", "", rng.choice(("好的", "谢谢", "好的谢谢", "嗯嗯"))))
+    return lines
+
+
+def chat_export(size: int, open_sessions: int = 20):
+    """``size`` rows of a chat export (``CHAT_HEADER``), a day of sessions as a shop's agents
+    work them: ``open_sessions`` at a time, their lines interleaved in time order, with
+    auto-replies, order cards, a few unanswered and angry customers. Seeded: the same ``size``
+    gives the same rows."""
+    import heapq
+    from datetime import datetime, timedelta
+
+    rng = random.Random(size * 7 + 1)
+    day = datetime(2026, 11, 20, 9)
+    heap: list[tuple] = []
+    left: dict[int, int] = {}  # session -> lines not yet written
+
+    def start(number: int, clock: float) -> None:
+        lines = _session(rng, number, clock)
+        left[number] = len(lines)
+        for order, (moment, role, agent, text) in enumerate(lines):
+            heapq.heappush(heap, (moment, number, order, role, agent, text))
+
+    for number in range(1, open_sessions + 1):
+        start(number, number * 30.0)
+    number = open_sessions
+    for _ in range(size):
+        clock, session, _, role, agent, text = heapq.heappop(heap)
+        yield (f"S{session:07d}", (day + timedelta(seconds=clock)).strftime("%Y-%m-%d %H:%M:%S"), role, agent, text)
+        left[session] -= 1
+        if not left[session]:
+            del left[session]
+            number += 1
+            start(number, clock + rng.randint(5, 90))

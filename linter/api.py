@@ -7,6 +7,8 @@
 ``lint_text`` lints one reply; ``lint_paths`` lints files and folders and returns a ``Report``
 with every finding; ``check_paths`` is the streaming form the CLI uses: one ``FileResult`` per
 file, whose findings arrive batch by batch so that memory stays flat however large the input.
+For chat exports, ``check_chats`` streams ``ChatFileResult`` values the same way and
+``score_session`` inspects one conversation (``chats.py``).
 None of them changes global state (no GC switches, no module-level registrations), so they can
 be mapped over partitions of a dataset by Dask or Spark.
 """
@@ -17,12 +19,15 @@ import io
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .chats import ChatLine, Inspector, Scored, Session, sessions
 from .config import Settings
 from .engine import Linter
 from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, read
+from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
+from .loaders.chats import ChatColumns, read_chat
 from .model import SEVERITIES, Finding, Template
 
 BATCH = 4096  # templates linted at a time: large enough for whole-batch scans, small for memory
@@ -198,3 +203,121 @@ def lint_paths(paths: Iterable[str], settings: Settings | None = None, *, column
     except InputError as exc:
         report.summary.errors.append(str(exc))
     return report
+
+
+# ---------------------------------------------------------------------------- chats
+
+
+def chat_settings(settings: Settings | None) -> Settings:
+    """The settings for chat inspection: KF105 (the same reply twice in a template set) is
+    left out, since a shop's quick replies recur across sessions by design (KF604 looks
+    within one session)."""
+    settings = settings or Settings()
+    return settings if "KF105" in settings.ignore else replace(settings, ignore=(*settings.ignore, "KF105"))
+
+
+_INSPECTORS: dict[str, Inspector] = {}
+
+
+def inspector_for(settings: Settings | None) -> Inspector:
+    """An inspector for ``settings`` (as ``chat_settings`` adjusts them), compiled once."""
+    settings = chat_settings(settings)
+    key = repr(settings)
+    inspector = _INSPECTORS.get(key)
+    if inspector is None:
+        if len(_INSPECTORS) >= 8:
+            _INSPECTORS.clear()
+        inspector = _INSPECTORS[key] = Inspector(linter_for(settings))
+    return inspector
+
+
+def score_session(lines: Iterable[ChatLine], settings: Settings | None = None) -> Scored:
+    """Inspect one conversation, given its lines in any order: the pure function to map over
+    the sessions of a partitioned dataset (README: Dask). ``Scorecard.of`` and
+    ``Scorecard.merged`` add the results up into the agents table ``kefu-lint chats`` prints."""
+    return inspector_for(settings).score([Session.of(lines)])[0]
+
+
+@dataclass
+class ChatFileResult:
+    """One chat export being inspected. Iterate ``batches`` for its scored sessions; ``lines``
+    and ``errors`` are complete once they are consumed."""
+
+    path: str
+    batches: Iterator[list[Scored]]
+    lines: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+
+CHAT_BATCH = 8192  # chat lines inspected at a time
+
+
+def check_chats(paths: Iterable[str], settings: Settings | None = None, *,
+                columns: ChatColumns = ChatColumns()) -> Iterator[ChatFileResult]:
+    """Inspect chat exports: files, and folders searched for ``.csv .xlsx .jsonl``."""
+    inspector = inspector_for(settings)
+    paths = list(paths)
+    files = discover(paths, inspector.settings.exclude, CHAT_SUFFIXES)
+    if not files:
+        raise InputError(" ".join(paths), f"没有找到聊天记录文件（支持 {' '.join(CHAT_SUFFIXES)}）")
+    for path, _ in files:
+        yield check_chat_file(inspector, path, columns=columns)
+
+
+def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns = ChatColumns()) -> ChatFileResult:
+    result = ChatFileResult(path, iter(()))
+    result.batches = _chat_batches(inspector, result, columns)
+    return result
+
+
+def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns) -> Iterator[list[Scored]]:
+    path = result.path
+    try:
+        file_suffix(path, None, CHAT_SUFFIXES)
+        source = _open(path)
+    except InputError as exc:
+        result.errors.append(exc)
+        return
+
+    def lines() -> Iterator[ChatLine]:
+        try:
+            for item in read_chat(path, source, columns):
+                if isinstance(item, InputError):
+                    result.errors.append(item)
+                    continue
+                result.lines += 1
+                yield item
+        except InputError as exc:  # stops the file; the sessions read so far are still inspected
+            result.errors.append(exc)
+
+    with source:
+        batch, size = [], 0
+        for session in sessions(lines()):
+            batch.append(session)
+            size += len(session.lines)
+            if size >= CHAT_BATCH:
+                yield inspector.score(batch)
+                batch, size = [], 0
+        if batch:
+            yield inspector.score(batch)
+
+
+@dataclass
+class ChatSummary(Summary):
+    """What a chat run found; ``templates`` counts agent replies (turns)."""
+
+    lines: int = 0
+    sessions: int = 0
+
+    def add_scored(self, batch: list[Scored]) -> None:
+        for scored in batch:
+            self.sessions += 1
+            self.templates += sum(scored.replies.values())
+            self.add_findings(scored.findings)
+
+    def add_file(self, result: ChatFileResult) -> None:
+        self.files += 1
+        self.lines += result.lines
+        if result.errors:
+            self.files_with_errors += 1
+            self.errors.extend(map(str, result.errors))

@@ -15,13 +15,17 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import FileResult, Summary, check_file, linter_for
+from .api import (CHAT_SUFFIXES, ChatSummary, FileResult, Summary, check_chat_file, check_file, inspector_for,
+                  linter_for)
+from .chats import Scorecard
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
 from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
-from .model import SEVERITIES, SEVERITY_NAMES
+from .loaders.chats import ChatColumns
+from .model import SEVERITIES, SEVERITY_NAMES, display_width
 from .reporters import FORMATS, Text
+from .reporters.chats import CHAT_FORMATS
 from .rules import CATEGORIES, RULES, RULES_BY_CODE
 
 
@@ -162,6 +166,7 @@ def main() -> None:
 
     \b
     kefu-lint [选项] 路径...   检查文件或目录（check 命令可省略）
+    kefu-lint chats 路径...    质检导出的聊天记录，给每位客服打分
     kefu-lint rules            列出全部规则
     kefu-lint rule KF101       查看一条规则的说明和示例
     """
@@ -187,20 +192,42 @@ def _codes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
         raise click.BadParameter(str(exc).split(": ", 1)[1]) from None
 
 
+def _rule_options(command):
+    """The options every linting command shares: rules, the severity gate, configuration, links."""
+    for option in reversed((
+        click.option("--select", multiple=True, callback=_codes, metavar="CODES",
+                     help="只启用这些规则（代码或前缀，如 KF1），逗号分隔。"),
+        click.option("--ignore", multiple=True, callback=_codes, metavar="CODES", help="关闭这些规则（代码或前缀），逗号分隔。"),
+        click.option("--fail-on", type=Choice(SEVERITIES), help="达到该级别的问题使退出码为 1（默认 error）。"),
+        click.option("--max-length", type=PositiveInt(), metavar="N", help="单条回复的最大字数（KF502，默认 300）。"),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                     help="配置文件（默认从当前目录向上查找 kefu-lint.toml 或 pyproject.toml）。"),
+        click.option("--no-config", is_flag=True, help="不读取任何配置文件。"),
+        click.option("--base-url", metavar="URL",
+                     help="规则链接指向的手册地址（默认：配置的 base-url；在手册目录里是 mkdocs.yml 的 site_url；"
+                          "否则 http://127.0.0.1:8000/）。"),
+    )):
+        command = option(command)
+    return command
+
+
+def _settings(config_path: Path | None, no_config: bool, **overrides):
+    """The configuration file's settings with the command line's options on top."""
+    try:
+        settings = load_settings(None if no_config else config_path or find_config(Path.cwd()))
+    except UsageError as exc:
+        _fail(str(exc))
+    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+    if not no_config and settings.base_url == DEFAULT_BASE_URL and (site := find_site_url(Path.cwd())):
+        settings = replace(settings, base_url=site)  # in a checkout of the handbook: its address
+    return settings
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--format", "output_format", type=Choice(sorted(FORMATS)), default="text",
               help="输出格式（默认 text）。")
-@click.option("--select", multiple=True, callback=_codes, metavar="CODES", help="只启用这些规则（代码或前缀，如 KF1），逗号分隔。")
-@click.option("--ignore", multiple=True, callback=_codes, metavar="CODES", help="关闭这些规则（代码或前缀），逗号分隔。")
-@click.option("--fail-on", type=Choice(SEVERITIES), help="达到该级别的问题使退出码为 1（默认 error）。")
-@click.option("--max-length", type=PositiveInt(), metavar="N", help="单条回复的最大字数（KF502，默认 300）。")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="配置文件（默认从当前目录向上查找 kefu-lint.toml 或 pyproject.toml）。")
-@click.option("--no-config", is_flag=True, help="不读取任何配置文件。")
-@click.option("--base-url", metavar="URL",
-              help="规则链接指向的手册地址（默认：配置的 base-url；在手册目录里是 mkdocs.yml 的 site_url；"
-                   "否则 http://127.0.0.1:8000/）。")
+@_rule_options
 @click.option("--reply-column", metavar="NAME", help="CSV / Excel：回复内容所在列的表头。")
 @click.option("--customer-column", metavar="NAME", help="CSV / Excel：顾客消息所在列的表头。")
 @click.option("--id-column", metavar="NAME", help="CSV / Excel：话术编号所在列的表头。")
@@ -221,17 +248,8 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
     """检查话术文件（.yaml .txt .csv .md .xlsx）或目录；- 表示标准输入。"""
     if fix and not diff and "-" in paths:
         _fail("--fix 不能用于标准输入（-）；可用 --diff 查看修改")
-    try:
-        settings = load_settings(None if no_config else config_path or find_config(Path.cwd()))
-    except UsageError as exc:
-        _fail(str(exc))
-    overrides = {
-        "select": select, "ignore": ignore, "fail_on": fail_on, "max_length": max_length,
-        "base_url": base_url,
-    }
-    settings = replace(settings, **{k: v for k, v in overrides.items() if v is not None})
-    if not no_config and settings.base_url == DEFAULT_BASE_URL and (site := find_site_url(Path.cwd())):
-        settings = replace(settings, base_url=site)  # in a checkout of the handbook: its address
+    settings = _settings(config_path, no_config, select=select, ignore=ignore, fail_on=fail_on,
+                         max_length=max_length, base_url=base_url)
     linter = linter_for(settings)
     columns = Columns(reply_column, customer_column, id_column, scene_column)
     files = discover(list(paths), settings.exclude)
@@ -332,6 +350,61 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+@main.command("chats")
+@click.argument("paths", nargs=-1, required=True, metavar="路径...")
+@click.option("--format", "output_format", type=Choice(sorted(CHAT_FORMATS)), default="text",
+              help="输出格式（默认 text：按会话列出问题；json：sessions 和 agents；csv：每个问题一行）。")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="把 HTML 质检报告写到这个目录：index.html 是总览，每位客服一页，不联网也能直接打开。")
+@_rule_options
+@click.option("--first-response", type=PositiveInt(), metavar="秒", help="首次响应的上限（KF601，默认 30 秒）。")
+@click.option("--slow-reply", type=PositiveInt(), metavar="秒", help="对话中回复的上限（KF602，默认 120 秒）。")
+@click.option("--session-column", metavar="NAME", help="会话ID 所在列的表头（JSON Lines：键名，下同）。")
+@click.option("--time-column", metavar="NAME", help="发送时间所在列的表头。")
+@click.option("--role-column", metavar="NAME", help="角色（顾客 / 客服 / 系统）所在列的表头。")
+@click.option("--agent-column", metavar="NAME", help="客服昵称所在列的表头。")
+@click.option("--text-column", metavar="NAME", help="消息内容所在列的表头。")
+@click.option("--type-column", metavar="NAME", help="消息类型（文本 / 图片 / 商品卡片 …）所在列的表头。")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出客服汇总表和最后的汇总行。")
+def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max_length, config_path, no_config,
+                  base_url, first_response, slow_reply, session_column, time_column, role_column, agent_column,
+                  text_column, type_column, quiet) -> None:
+    """质检导出的聊天记录（.csv .xlsx .jsonl）或目录：每条客服回复按话术规则检查，再看整段会话，给每位客服打分。"""
+    settings = _settings(config_path, no_config, select=select, ignore=ignore, fail_on=fail_on,
+                         max_length=max_length, base_url=base_url, first_response=first_response,
+                         slow_reply=slow_reply)
+    columns = ChatColumns(session_column, time_column, role_column, agent_column, text_column, type_column)
+    inspector = inspector_for(settings)
+    files = discover(list(paths), settings.exclude, CHAT_SUFFIXES)
+    if not files:
+        _fail(f"在 {' '.join(paths)} 中没有找到聊天记录文件（支持 {' '.join(CHAT_SUFFIXES)}）")
+    reporter = CHAT_FORMATS[output_format](sys.stdout, settings, quiet=quiet)
+    summary, card = ChatSummary(), Scorecard()
+    reporter.start()
+    for path, _ in files:
+        result = check_chat_file(inspector, path, columns=columns)
+        for batch in result.batches:
+            summary.add_scored(batch)
+            for scored in batch:
+                card.add(scored)
+            reporter.sessions(batch)
+        summary.add_file(result)
+        for error in result.errors:
+            click.echo(f"kefu-lint: {error}", err=True)
+    reporter.finish(summary, card)
+    if report_dir is not None:
+        from .reporters.html import write_report
+
+        try:
+            index = write_report(report_dir, card, summary, inspector.settings)
+        except OSError as exc:
+            _fail(f"{report_dir}: 无法写入报告（{exc.strerror}）")
+        click.echo(f"kefu-lint: 报告已写入 {index}", err=True)
+    if summary.errors:
+        sys.exit(2)
+    sys.exit(1 if summary.failing(settings.fail_on) else 0)
+
+
 @main.command("rules")
 def list_rules() -> None:
     """列出全部规则：代码、名称、级别、类别、标题。"""
@@ -342,11 +415,7 @@ def list_rules() -> None:
         click.echo("  ".join([*cells, row[4]]))
 
 
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal: CJK characters take two."""
-    from unicodedata import east_asian_width
-
-    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+_width = display_width
 
 
 @main.command("rule")

@@ -30,6 +30,8 @@ class Settings:
     severity: dict[str, str] = field(default_factory=dict)  # per-rule overrides
     fail_on: str = "error"
     max_length: int = 300
+    first_response: int = 30  # seconds: KF601 (the seeds' 10–30 s)
+    slow_reply: int = 120  # seconds: KF602 (kefu-lint's default; the seeds give no figure)
     placeholders: tuple[str, ...] = ()
     emoticons: tuple[str, ...] = ()  # extra emoticon names, e.g. a shop's own stickers
     allow: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code -> extra allowed words
@@ -136,10 +138,10 @@ def _apply(settings: Settings, data: dict, where: str) -> Settings:
             changes[key] = check_codes(_strings(value, here), here)
         elif key == "fail-on":
             changes["fail_on"] = check_severity(value, here)
-        elif key == "max-length":
+        elif key in ("max-length", "first-response", "slow-reply"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise UsageError(f"{here}: 应为正整数")
-            changes["max_length"] = value
+            changes[key.replace("-", "_")] = value
         elif key in ("placeholders", "emoticons", "exclude"):
             changes[key] = _strings(value, here)
         elif key == "base-url":

@@ -26,7 +26,8 @@ class Linter:
 
     def __init__(self, settings: Settings | None = None, *, prefilters: bool = True) -> None:
         self.settings = settings = settings or Settings()
-        self.rules = [rule for rule in RULES if settings.enabled(rule.code)]
+        # Conversation rules (KF6xx) check whole chats, not replies: ``chats.Inspector`` runs them.
+        self.rules = [rule for rule in RULES if settings.enabled(rule.code) and not rule.conversation]
         self.shared = Shared(settings)
         # Off only in tests: then every template is checked one by one, no prefilter and no
         # ``check_all``, which must give the same findings.

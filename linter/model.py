@@ -36,6 +36,13 @@ EMOTICONS = (
 )
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes in a terminal: CJK characters take two."""
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def severity_rank(severity: str) -> int:
     """0 for error, 1 for warning, 2 for info: lower is more severe."""
     return SEVERITIES.index(severity)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from .chats import SESSION_KINDS
 from .checks import KINDS
 from .context import CONDITIONS
 from .model import CJK, SCENES, SEVERITIES
@@ -27,6 +28,8 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "process": ("流程", "接待流程中固定的环节：进门问好、售后先致歉、礼貌告别。"),
     "compliance": ("合规", "平台规则与《广告法》：绝对化用语、好评返现、引导站外交易。"),
     "templates": ("模板规范", "话术模板本身的格式：占位符、长度、标点。"),
+    "conversation": ("会话质检", "从整段聊天记录看接待：响应及时、有问必答、不重复、问候与告别、先安抚情绪。"
+                                 "只在检查聊天记录（kefu-lint chats）时使用。"),
 }
 
 
@@ -43,6 +46,34 @@ class Example:
     placeholders: tuple[str, ...] = ()
 
 
+_SPEAKERS = {"顾客": "customer", "客服": "agent", "系统": "system"}
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A conversation used to document and test a conversation rule (KF6xx): one string per
+    line, the speaker (顾客, 客服 or 系统), the time if the rule needs one, then the text:
+    ``"顾客 10:00:00 在吗"``."""
+
+    lines: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for line in self.lines:
+            if line.split(" ", 1)[0] not in _SPEAKERS:
+                raise ValueError(f"chat example line {line!r}: starts with 顾客, 客服 or 系统")
+
+    def parsed(self) -> list[tuple[str, str, str | None, str]]:
+        """``(speaker, role, time or None, text)`` per line."""
+        result = []
+        for line in self.lines:
+            speaker, rest = line.split(" ", 1)
+            time, _, text = rest.partition(" ")
+            if not re.fullmatch(r"\d{1,2}:\d{2}:\d{2}", time):
+                time, text = None, rest
+            result.append((speaker, _SPEAKERS[speaker], time, text))
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
@@ -55,8 +86,8 @@ class Rule:
     rationale: str  # Chinese: why the rule exists
     source: str  # the seed passage (or regulation) the rule comes from
     handbook: str  # the handbook page (docs/ path) that explains the rule
-    bad: tuple[Example, ...]
-    good: tuple[Example, ...]
+    bad: tuple[Example | Chat, ...]  # conversation rules (KF6xx) document themselves with chats
+    good: tuple[Example | Chat, ...]
     # Parameters of the check kind; each kind reads only some (``Kind.fields``).
     words: tuple[str, ...] = ()  # literal words
     patterns: tuple[str, ...] = ()  # regular expressions
@@ -71,9 +102,14 @@ class Rule:
     fix: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        kind = KINDS.get(self.check)
+        kind = KINDS.get(self.check) or SESSION_KINDS.get(self.check)
         if kind is None:
-            raise ValueError(f"{self.code}: unknown check kind {self.check!r} (kinds: {', '.join(KINDS)})")
+            raise ValueError(f"{self.code}: unknown check kind {self.check!r}"
+                             f" (kinds: {', '.join([*KINDS, *SESSION_KINDS])})")
+        examples = {type(e) for e in self.bad + self.good}
+        if examples - {Chat if self.conversation else Example}:
+            raise ValueError(f"{self.code}: examples of a {'conversation' if self.conversation else 'reply'}"
+                             f" rule are {'Chat' if self.conversation else 'Example'} values")
         for f in fields(self):
             if f.name in _PARAMETERS:
                 value = getattr(self, f.name)
@@ -89,6 +125,11 @@ class Rule:
         unknown = set(self.unless) - CONDITIONS.keys()
         if unknown:
             raise ValueError(f"{self.code}: unknown context {sorted(unknown)} (contexts: {', '.join(CONDITIONS)})")
+
+    @property
+    def conversation(self) -> bool:
+        """A conversation rule (KF6xx): it checks a whole chat session, not one reply."""
+        return self.check in SESSION_KINDS
 
     @property
     def anchor(self) -> str:
@@ -112,6 +153,23 @@ _THIRD_PARTY = (
 
 # Spans whose ASCII punctuation is not prose: placeholders, [emoticons], web addresses.
 _PROTECTED = (r"\{[^{}\n]*\}", r"\[[^\[\]\n]*\]", r"(?:https?://|www\.)[!-~]+")
+
+
+def _chat(*lines: str) -> Chat:
+    return Chat(lines)
+
+
+# A conversation that passes every rule: greeting, answers longer than the questions, farewell.
+_MODEL_CHAT = (
+    "顾客 10:00:00 在吗",
+    "客服 10:00:12 亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]",
+    "顾客 10:00:30 这款连衣裙有M码吗",
+    "客服 10:00:50 亲，M码有现货的哦，今天下午四点前付款当天就能发货呢[微笑]",
+    "顾客 10:01:30 好的，我拍了",
+    "客服 10:01:45 感谢亲的支持，祝您生活愉快，欢迎下次再来哦[挥手]",
+)
+_GREETING = "客服 10:00:12 亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]"
+_FAREWELL = "感谢亲的支持，祝您生活愉快，欢迎下次再来哦[挥手]"
 
 
 def _ex(reply: str, customer: str | None = None, scene: str | None = None, *siblings: str) -> Example:
@@ -810,6 +868,162 @@ RULES: tuple[Rule, ...] = (
             _ex("亲，真的非常抱歉呢！我们马上为您处理哦[微笑]"),
             _ex("您好呀~~欢迎光临小店，请问有什么可以帮您的呢[微笑]"),
         ),
+    ),
+    # ------------------------------------------------------------------ 会话质检 (conversations)
+    Rule(
+        code="KF601",
+        name="first-response",
+        title="首次响应及时",
+        category="conversation",
+        severity="warning",
+        check="first_response",
+        message="首次响应用了 {match}：顾客发起咨询后，要在平台规定的时间内（通常 10–30 秒）回复",
+        rationale=(
+            "顾客发起咨询后，客服要在平台规定的时间内（通常 10–30 秒）回复；拖拉、冷淡的开场，"
+            "顾客很可能直接关掉对话去别家。从顾客的第一条消息算到客服的第一条回复（机器人和自动回复不算），"
+            "上限默认 30 秒，可用配置 first-response 调整。聊天记录没有时间时不检查；客服先开口的会话"
+            "（如催付）没有首次响应。"
+        ),
+        source="seeds/001 售前咨询：1. 快速响应，积极接待（平台规定时间内，通常为10-30秒）",
+        handbook="workflows/presale.md#step-1",
+        bad=(_chat("顾客 10:00:00 在吗", "客服 10:01:10 亲，您好！很高兴为您服务，请问有什么可以帮到您呢[微笑]"),),
+        good=(
+            _chat(*_MODEL_CHAT),
+            _chat(*(" ".join(line.split(" ")[::2]) for line in _MODEL_CHAT)),  # without times
+        ),
+    ),
+    Rule(
+        code="KF602",
+        name="slow-reply",
+        title="对话中回复及时",
+        category="conversation",
+        severity="warning",
+        check="slow_reply",
+        message="顾客等了 {match}才得到回复：对话中也要及时回复，需要查询时先告诉顾客稍等",
+        rationale=(
+            "对话开始以后，顾客每问一句也在等。10–30 秒只针对首次响应；对话中的回复，培训资料没有给出数字，"
+            "kefu-lint 默认在顾客等了 2 分钟以上时报告，可用配置 slow-reply（秒）按店铺的考核标准调整。"
+            "查物流、核对订单需要时间时，先回一句“稍等，我帮您查一下哦”，顾客就不是在干等。"
+        ),
+        source="seeds/002 客服要及时响应，快速处理；seeds/001 总结与提升：定期统计响应时长",
+        handbook="workflows/review.md#retro",
+        bad=(_chat(*_MODEL_CHAT[:3], "客服 10:03:30 亲，M码有现货的哦，今天下午四点前付款当天就能发货呢[微笑]",
+                   *_MODEL_CHAT[4:]),),
+        good=(_chat(*_MODEL_CHAT),),
+    ),
+    Rule(
+        code="KF603",
+        name="unanswered",
+        title="有问必答",
+        category="conversation",
+        severity="error",
+        check="unanswered",
+        message="顾客最后的消息「{match}」没有得到回复：会话结束前，顾客的每个问题都要有回应",
+        rationale=(
+            "会话以顾客的问题结束，顾客等来的是沉默，转身就去了别家，售后问题还会变成投诉。"
+            "顾客最后一句只是“好的”“谢谢”这类回应（或只是表情）时不报告；顾客发了图片或文件，"
+            "或者整个会话只有顾客的消息，都算没有得到回复。"
+        ),
+        source="seeds/002 细心：不管订单再多再忙，都要细心地解决好每一个问题",
+        handbook="mindset/attitude.md#communication",
+        words=(
+            "好的", "好滴", "好哒", "好吧", "好", "嗯嗯", "嗯", "哦哦", "哦", "噢", "行", "可以", "知道了",
+            "明白了", "明白", "收到", "谢谢", "谢啦", "感谢", "多谢", "ok", "okay", "拜拜", "再见",
+            "没有了", "没了", "没事了", "不用了", "亲", "啦", "了", "呢", "哈",
+        ),
+        bad=(
+            _chat("顾客 10:00:00 在吗", "顾客 10:00:40 这款连衣裙有M码吗"),
+            _chat(*_MODEL_CHAT, "顾客 10:02:00 那什么时候发货呀"),
+        ),
+        good=(_chat(*_MODEL_CHAT, "顾客 10:02:00 好的，谢谢[微笑]"),),
+    ),
+    Rule(
+        code="KF604",
+        name="repeated-in-session",
+        title="一次对话里不重复发同一句",
+        category="conversation",
+        severity="warning",
+        check="repeated",
+        message="这条回复与{match}的回复完全相同：同一句话在一次对话里反复发，顾客会觉得在和机器说话",
+        rationale=(
+            "快捷回复能提高效率，但同一段话在一次对话里发了两遍，说明没有看顾客的新问题，"
+            "顾客也会觉得在和机器人说话。不比较“好的亲”这样少于 6 个字的短句。"
+        ),
+        source="seeds/000 客服不能碰的高压线：c. 不要频繁使用快捷回复",
+        handbook="mindset/red-lines.md",
+        bad=(_chat(
+            "顾客 10:00:00 在吗", _GREETING,
+            "顾客 10:00:30 这款有M码吗", "客服 10:00:45 亲，这款宝贝有现货的哦，今天付款今天就能发货呢[微笑]",
+            "顾客 10:01:00 L码呢", "客服 10:01:10 亲，这款宝贝有现货的哦，今天付款今天就能发货呢[微笑]",
+            f"客服 10:01:20 {_FAREWELL}",
+        ),),
+        good=(_chat(*_MODEL_CHAT),),
+    ),
+    Rule(
+        code="KF605",
+        name="session-greeting",
+        title="第一条回复要问好",
+        category="conversation",
+        severity="warning",
+        check="first_reply",
+        scene="问候",
+        message="会话的第一条回复缺少{match}：进门问好要有问候语，并主动询问能帮什么",
+        rationale=(
+            "进门问好是接待的第一步：第一条回复就要让顾客感到被欢迎，并主动询问能帮什么。"
+            "检查的是会话里客服的第一条回复，要求和问候话术（KF301）相同；机器人和自动回复发的问候不算。"
+        ),
+        source="seeds/003 售前接待八步：进门问好；seeds/001 开场白需热情友好",
+        handbook="workflows/presale.md#step-1",
+        bad=(_chat("顾客 10:00:00 这款有M码吗", "客服 10:00:10 M码有现货的哦，今天付款今天就能发货呢[微笑]"),),
+        good=(_chat(*_MODEL_CHAT),),
+    ),
+    Rule(
+        code="KF606",
+        name="session-farewell",
+        title="结束时礼貌告别",
+        category="conversation",
+        severity="warning",
+        check="last_reply",
+        scene="告别",
+        message="会话的最后一条回复没有{match}：结束对话前要礼貌告别，感谢顾客、送上祝福",
+        rationale=(
+            "礼貌告别是售前接待八步的最后一步，也是为下一次成交铺路：感谢顾客，送上祝福，配上可爱的表情。"
+            "检查的是会话里客服的最后一条回复，要求和告别话术（KF303）相同。"
+        ),
+        source="seeds/003 售前接待八步：礼貌告别",
+        handbook="workflows/presale.md#step-8",
+        bad=(_chat(*_MODEL_CHAT[:4]),),
+        good=(_chat(*_MODEL_CHAT),),
+    ),
+    Rule(
+        code="KF607",
+        name="complaint-apology",
+        title="顾客不满时先致歉",
+        category="conversation",
+        severity="error",
+        check="complaint",
+        scene="售后",
+        message="顾客说了「{match}」，接下来的回复却没有致歉：先道歉、安抚情绪，再处理问题",
+        rationale=(
+            "顾客说要投诉、给差评，或者骂“骗子”“垃圾”时，情绪已经到了顶点。这时先讲道理、要订单号，"
+            "只会火上浇油；紧接着的那条回复要先道歉（无论责任在谁），让顾客感到被重视，再处理问题。"
+            "致歉用语与售后先致歉（KF302）相同。"
+        ),
+        source="seeds/001 售后：1. 快速响应，安抚情绪（退换货、质量问题、投诉等），客服应首先表达歉意",
+        handbook="scripts/aftersale.md#complaint",
+        words=(
+            "投诉", "差评", "骗子", "垃圾", "举报", "12315", "曝光", "坑人", "坑爹", "忽悠", "太差", "差劲",
+            "气死", "无语", "恶心", "态度差", "假货", "欺骗", "黑店", "维权",
+        ),
+        bad=(_chat("顾客 10:00:00 我要投诉你们，东西到了就是坏的",
+                   "客服 10:00:15 亲，请您提供一下照片哦，我们马上为您处理呢[微笑]"),),
+        good=(_chat(
+            "顾客 10:00:00 我要投诉你们，东西到了就是坏的",
+            "客服 10:00:15 亲，非常抱歉给您带来了不好的体验，请您拍一下照片，我们马上为您处理哦[微笑]",
+            "顾客 10:00:50 [图片]",
+            "客服 10:01:05 亲，收到照片了呢，已经为您登记补发，明天就能发出哦，感谢您的耐心，祝您生活愉快[鲜花]",
+            "顾客 10:01:30 好的",
+        ),),
     ),
 )
 

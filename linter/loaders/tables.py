@@ -18,9 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from ..model import SCENES, Template
 from . import Columns, InputError, check_scene
@@ -34,6 +34,8 @@ HEADERS = {
     "scene": ("场景", "scene"),
     "group": ("分组", "分类", "group", "category"),  # a scene only when it names one
 }
+
+H = TypeVar("H")  # what a header row gives: the columns found in it
 
 _HEADER_ROWS = 10  # how far down a worksheet its header row is looked for
 _SNIFF = 4096  # characters the CSV delimiter is guessed from
@@ -57,17 +59,29 @@ def find_columns(header: list[str], names: dict[str, tuple[str, ...]], chosen: d
     return where
 
 
-def _header(path: str, header: list[str], columns: Columns, line: int) -> dict[str, int | None]:
-    """The columns of a template table's header row, or the InputError saying why not."""
-    chosen = {"reply": columns.reply, "customer": columns.customer, "id": columns.id, "scene": columns.scene}
-    where = find_columns(header, HEADERS, chosen)
+def locate_columns(path: str, header: list[str], names: dict[str, tuple[str, ...]],
+                   chosen: dict[str, str | None], required: dict[str, tuple[str, str]], line: int
+                   ) -> dict[str, int | None]:
+    """The columns of a header row (``find_columns``), or the InputError saying why not: a
+    chosen name that is missing, or required fields (field -> (label, option)) not found.
+    The message names the columns the header does have."""
+    where = find_columns(header, names, chosen)
     shown = "、".join(h for h in header if h)
     for field, index in where.items():
         if index == -1:
             raise InputError(path, f"表头中没有「{chosen[field]}」列（表头：{shown}）", line)
-    if where["reply"] is None:
-        raise InputError(path, f"找不到回复内容列（表头：{shown}）；用 --reply-column 指定列名", line)
+    missing = [field for field in required if where[field] is None]
+    if missing:
+        labels = "、".join(required[f][0] for f in missing)
+        options = " ".join(required[f][1] for f in missing)
+        raise InputError(path, f"找不到{labels}列（表头：{shown}）；用 {options} 指定列名", line)
     return where
+
+
+def _header(path: str, header: list[str], columns: Columns, line: int) -> dict[str, int | None]:
+    """The columns of a template table's header row, or the InputError saying why not."""
+    chosen = {"reply": columns.reply, "customer": columns.customer, "id": columns.id, "scene": columns.scene}
+    return locate_columns(path, header, HEADERS, chosen, {"reply": ("回复内容", "--reply-column")}, line)
 
 
 def _row(path: str, row: list[str], where: dict[str, int | None], line: int) -> Template:
@@ -127,7 +141,12 @@ def field_span(record: str, delimiter: str, index: int) -> tuple[int, int]:
     return n, n
 
 
-def read_csv(path: str, stream: TextIO, columns: Columns) -> Iterator[Template | InputError]:
+def csv_records(path: str, stream: TextIO, keep_raw: bool = False
+                ) -> tuple[str, Iterator[tuple[int, list[str], str]]]:
+    """The delimiter of a CSV stream (comma, tab or semicolon, guessed from its first lines)
+    and its records, header first, as ``(first line, fields, source)``: ``source`` is the
+    record's own text when ``keep_raw``, else empty. Excel's dialect; a malformed record is an
+    InputError naming its line."""
     head: list[str] = []
     size = 0
     for line in stream:  # the first lines, to guess the delimiter from
@@ -141,50 +160,61 @@ def read_csv(path: str, stream: TextIO, columns: Columns) -> Iterator[Template |
         delimiter = csv.Sniffer().sniff("".join(head)[:_SNIFF], delimiters=",\t;").delimiter
     except csv.Error:
         delimiter = ","
+    return delimiter, _records(path, chain(head, stream), delimiter, keep_raw)
+
+
+def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool
+             ) -> Iterator[tuple[int, list[str], str]]:
     raw: list[str] = []  # the lines of the record being read
 
-    def lines() -> Iterator[str]:
-        for line in chain(head, stream):
+    def kept() -> Iterator[str]:
+        for line in lines:
             raw.append(line)
             yield line
 
-    reader = csv.reader(lines(), csv.excel, delimiter=delimiter, strict=True)
+    reader = csv.reader(kept() if keep_raw else lines, csv.excel, delimiter=delimiter, strict=True)
+    line = 1
     try:
-        header = next(reader, None)
-        if header is None:
-            raise InputError(path, "文件为空")
-        where = _header(path, header, columns, 1)
-        raw.clear()
-        reply_index, width = where["reply"], len(header)
-        line = reader.line_num + 1
-        rows = 0
         for row in reader:
             record = "".join(raw)
             raw.clear()
             start, line = line, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            rows += 1
-            if len(row) != width:
-                yield _ragged(path, len(row), width, start)
-                continue
-            try:
-                template = _row(path, row, where, start)
-            except InputError as exc:
-                yield exc
-                continue
-            begin, end = field_span(record, delimiter, reply_index)
-            cell = record[begin:end]
-            lead = len(cell) - len(cell.lstrip()) if cell[:1] != '"' else 0
-            begin += lead
-            before = record.rfind("\n", 0, begin) + 1
-            template.line = start + record.count("\n", 0, begin)
-            template.column = begin - before + 1
-            source = record[begin:end]
-            template.raw = None if source == template.reply else source
-            yield template
+            yield start, row, record
     except csv.Error as exc:
         raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
+
+
+def read_csv(path: str, stream: TextIO, columns: Columns) -> Iterator[Template | InputError]:
+    delimiter, records = csv_records(path, stream, keep_raw=True)
+    first = next(records, None)
+    if first is None:
+        raise InputError(path, "文件为空")
+    _, header, _ = first
+    where = _header(path, header, columns, 1)
+    reply_index, width = where["reply"], len(header)
+    rows = 0
+    for start, row, record in records:
+        if not any(cell.strip() for cell in row):
+            continue
+        rows += 1
+        if len(row) != width:
+            yield _ragged(path, len(row), width, start)
+            continue
+        try:
+            template = _row(path, row, where, start)
+        except InputError as exc:
+            yield exc
+            continue
+        begin, end = field_span(record, delimiter, reply_index)
+        cell = record[begin:end]
+        lead = len(cell) - len(cell.lstrip()) if cell[:1] != '"' else 0
+        begin += lead
+        before = record.rfind("\n", 0, begin) + 1
+        template.line = start + record.count("\n", 0, begin)
+        template.column = begin - before + 1
+        source = record[begin:end]
+        template.raw = None if source == template.reply else source
+        yield template
     if not rows:
         raise InputError(path, "只有表头，没有话术")
 
@@ -193,6 +223,31 @@ def read_csv(path: str, stream: TextIO, columns: Columns) -> Iterator[Template |
 
 
 def read_xlsx(path: str, data: bytes, columns: Columns) -> Iterator[Template | InputError]:
+    rows = 0
+    for sheet, where, number, row in workbook_rows(path, data, lambda label, row, number:
+                                                   _header(label, row, columns, number)):
+        rows += 1
+        if isinstance(row, InputError):
+            yield row
+            continue
+        try:
+            template = _row(f"{path}[{sheet}]", row, where, number)
+        except InputError as exc:
+            yield exc
+            continue
+        template.path, template.sheet = path, sheet
+        yield template
+    if not rows:
+        raise InputError(path, "只有表头，没有话术")
+
+
+def workbook_rows(path: str, data: bytes, header: Callable[[str, list[str], int], H]
+                  ) -> Iterator[tuple[str, H, int, list[str] | InputError]]:
+    """The data rows of every worksheet whose header row (one of its first 10 rows) ``header``
+    accepts, as ``(sheet, columns, row number, cells)``; ``header(label, cells, number)``
+    returns the columns or raises the InputError saying why not. Blank rows are skipped; a row
+    with cells past the header's last column comes as an InputError in place of its cells.
+    Other sheets (notes, instructions) are skipped; a workbook without any header is an error."""
     from openpyxl import load_workbook
 
     try:
@@ -200,7 +255,7 @@ def read_xlsx(path: str, data: bytes, columns: Columns) -> Iterator[Template | I
     except Exception:  # openpyxl raises zip, XML, key and value errors for broken files
         raise InputError(path, "无法读取 Excel 文件：不是有效的 .xlsx 工作簿") from None
     try:
-        yield from _workbook_templates(path, book, columns)
+        yield from _sheet_rows(path, book, header)
     except InputError:
         raise
     except Exception as exc:  # a damaged part of the workbook, found while reading rows
@@ -209,9 +264,9 @@ def read_xlsx(path: str, data: bytes, columns: Columns) -> Iterator[Template | I
         book.close()
 
 
-def _workbook_templates(path: str, book, columns: Columns) -> Iterator[Template | InputError]:
+def _sheet_rows(path: str, book, header) -> Iterator[tuple[str, object, int, list[str] | InputError]]:
     rejected: InputError | None = None  # why the first sheet with content has no header
-    headers = rows = 0
+    headers = 0
     for sheet in book.worksheets:
         sheet.reset_dimensions()  # exporters often write a wrong <dimension>
         where = None
@@ -223,30 +278,18 @@ def _workbook_templates(path: str, book, columns: Columns) -> Iterator[Template 
                     break
                 if any(row):
                     try:
-                        where = _header(label, row, columns, number)
+                        where = header(label, row, number)
                         width = max(i for i, cell in enumerate(row) if cell) + 1
                     except InputError as exc:
                         rejected = rejected or exc
                 continue
             if not any(cell.strip() for cell in row):
                 continue
-            rows += 1
             used = max(i for i, cell in enumerate(row) if cell.strip()) + 1
-            if used > width:
-                yield _ragged(label, used, width, number)
-                continue
-            try:
-                template = _row(label, row, where, number)
-            except InputError as exc:
-                yield exc
-                continue
-            template.path, template.sheet = path, sheet.title
-            yield template
+            yield sheet.title, where, number, _ragged(label, used, width, number) if used > width else row
         headers += where is not None
     if not headers:
         raise rejected or InputError(path, "工作簿里没有内容")
-    if not rows:
-        raise InputError(path, "只有表头，没有话术")
 
 
 def _cell_text(value) -> str:

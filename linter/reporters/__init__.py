@@ -6,6 +6,9 @@
 ``github``  GitHub Actions workflow commands: pull-request annotations
 ``junit``   JUnit XML for GitLab and Jenkins test reports: a test case per template
 
+Chat inspection (``kefu-lint chats``) has its own: ``reporters/chats.py`` (text, JSON, CSV)
+and ``reporters/html.py`` (the static HTML report).
+
 A reporter is told about each batch of findings as the engine produces it and writes it at
 once (``batch``), then the summary (``finish``): nothing is collected for the whole run, so
 memory stays flat however many findings a run has. Everything written per finding is built
@@ -19,11 +22,11 @@ from json.encoder import encode_basestring as js
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
-from .api import FileResult, Summary
-from .config import Settings
-from .model import SEVERITY_NAMES, Finding, Template
-from .rules import RULES, RULES_BY_CODE
+from .. import __version__
+from ..api import FileResult, Summary
+from ..config import Settings
+from ..model import SEVERITY_NAMES, Finding, Template
+from ..rules import RULES, RULES_BY_CODE
 
 
 def where(finding: Finding | Template) -> str:
@@ -66,12 +69,12 @@ class Reporter:
 # ---------------------------------------------------------------------------- text
 
 
-def summary_line(summary: Summary) -> str:
-    """The last line of the text output. After input errors it says so and never claims
-    that nothing was found."""
+def summary_line(summary: Summary, scope: str | None = None) -> str:
+    """The last line of the text output (``scope``: what was checked, default files and
+    templates). After input errors it says so and never claims that nothing was found."""
     total = summary.findings
     detail = "，".join(f"{SEVERITY_NAMES[s]} {n}" for s, n in summary.counts().items())
-    scope = f"检查了 {summary.files} 个文件、{summary.templates} 条话术"
+    scope = scope or f"检查了 {summary.files} 个文件、{summary.templates} 条话术"
     if summary.errors:
         found = f"；其余部分发现 {total} 个问题（{detail}）" if total else ""
         return f"{summary.files_with_errors} 个文件有输入错误（见上），未能完整检查{found}；{scope}。"

@@ -1,0 +1,599 @@
+"""Chat inspection (质检): exported conversations in, findings and per-agent scores out.
+
+Pure functions and small classes over ``ChatLine`` values; nothing here reads files (the
+loaders do, ``loaders/chats.py``) or prints (the reporters do). The flow:
+
+- ``sessions(lines)`` groups a file's lines into ``Session`` values by session id, as they
+  stream past, holding only the sessions still open (a bounded number).
+- ``Conversation`` cuts a session into turns: consecutive lines of one speaker. System lines,
+  robots, auto-replies and order or product cards are kept for display but are no one's turn.
+- ``Inspector.score(sessions)`` lints every agent turn with the reply rules (KF1–KF5) through
+  the engine — the customer turn before it as ``customer``, a scene where a rule needs one —
+  runs the conversation rules (KF6xx, the ``SESSION_KINDS`` below) and scores each agent of
+  each session (``Scored``).
+- ``Scorecard`` adds scored sessions up per agent; two scorecards merge, so the work can be
+  split over partitions of a dataset (Dask, README) and gives the same ``table()``.
+
+Scores (documented in the handbook's chats page): every session starts at 100 for each agent
+who took part in it; each finding attributed to the agent deducts ``WEIGHTS[severity]``,
+counting at most ``CAP`` findings of one rule per session, down to 0. An agent's score is the
+mean of their session scores.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from .checks import Existence, Scene, Shared
+from .model import CONTENT, Template
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .engine import Linter
+    from .rules import Rule
+
+CUSTOMER, AGENT, SYSTEM = "customer", "agent", "system"
+NO_AGENT = "（未标注客服）"  # the agent of lines whose export names none
+
+WEIGHTS = {"error": 10, "warning": 4, "info": 1}  # points a finding deducts, by severity
+CAP = 3  # findings of one rule that count against one session
+WORST = 5  # sessions kept per agent for the report
+OPEN_SESSIONS = 2000  # sessions held open while a file streams past
+
+# What a customer says about an order that has gone wrong: the agent turn answering the first
+# such customer turn is in the 售后 scene (KF302: the first sentence apologises).
+AFTERSALE = re.compile(
+    "退货|退款|换货|退换|坏了|坏的|破了|破的|破损|质量问题|质量太差|发错|错发|少发|漏发|用不了|不能用|瑕疵|掉色|开线|漏液|过期"
+)
+REPEAT_MIN = 6  # KF604: replies shorter than this (spacing aside), like 好的亲, may repeat
+
+
+class ChatLine(NamedTuple):
+    """One line of a chat export. ``time`` is in seconds on any fixed scale (only differences
+    are used), None when the export has no times; ``media`` marks a picture, voice message or
+    file: it is a turn of its speaker but has no words to check. A named tuple: a million of
+    them are made per million lines, and a tuple is the cheapest to make."""
+
+    path: str
+    line: int  # the line (CSV, JSON Lines) or row (Excel) in the file
+    session: str
+    role: str  # CUSTOMER, AGENT or SYSTEM
+    text: str
+    time: float | None = None
+    agent: str | None = None  # the agent the line names
+    sheet: str | None = None
+    media: bool = False
+
+
+@dataclass(slots=True)
+class Session:
+    """The lines of one conversation, in file order."""
+
+    id: str
+    path: str
+    sheet: str | None
+    lines: list[ChatLine]
+
+    @classmethod
+    def of(cls, lines: Iterable[ChatLine]) -> Session:
+        """A session from its lines in any order (as a shuffle returns them): file order."""
+        ordered = sorted(lines, key=lambda line: line.line)
+        first = ordered[0]
+        return cls(first.session, first.path, first.sheet, ordered)
+
+    @property
+    def key(self) -> tuple[str, str | None, str]:
+        return self.path, self.sheet, self.id
+
+
+def sessions(lines: Iterable[ChatLine], open_limit: int = OPEN_SESSIONS) -> Iterator[Session]:
+    """The sessions of one file's lines, each as soon as it is known to be complete: at the
+    end of the file, or when more than ``open_limit`` other sessions have had a line since its
+    last one (exports list a session's lines together, or interleave the few sessions open at
+    a time). A session with lines further apart than that is scored in parts."""
+    open_: OrderedDict[tuple[str | None, str], list[ChatLine]] = OrderedDict()
+    last_key, last = None, None
+    for line in lines:
+        key = (line.sheet, line.session)
+        if key == last_key:  # the common case: the same session as the line before
+            last.append(line)
+            continue
+        last_key, last = key, open_.get(key)
+        if last is None:
+            last = open_[key] = [line]
+            if len(open_) > open_limit:
+                yield _session(open_.popitem(last=False)[1])
+            continue
+        last.append(line)
+        open_.move_to_end(key)
+    for kept in open_.values():
+        yield _session(kept)
+
+
+def _session(lines: list[ChatLine]) -> Session:
+    first = lines[0]
+    return Session(first.session, first.path, first.sheet, lines)
+
+
+class Turn:
+    """Consecutive lines of one speaker (for agents, of one agent), with their indexes in the
+    session (``at``) and the text of those with words (``text``: lines joined by a newline)."""
+
+    __slots__ = ("role", "agent", "lines", "at", "_text")
+
+    def __init__(self, role: str, agent: str | None, line: ChatLine, at: int) -> None:
+        self.role, self.agent = role, agent or NO_AGENT
+        self.lines, self.at = [line], [at]
+        self._text: str | None = None
+
+    @property
+    def first(self) -> ChatLine:
+        return self.lines[0]
+
+    @property
+    def worded(self) -> list[tuple[int, ChatLine]]:
+        """The lines with words (not pictures or files), with their index in the session."""
+        return [(i, line) for i, line in zip(self.at, self.lines) if not line.media]
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            lines = self.lines
+            self._text = lines[0].text if len(lines) == 1 and not lines[0].media else \
+                "\n".join(line.text for line in lines if not line.media)
+        return self._text
+
+
+class Conversation:
+    """A session cut into turns, with what the conversation rules ask about it."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        turns: list[Turn] = []
+        last = None
+        for index, line in enumerate(session.lines):
+            role = line.role
+            if role == SYSTEM:
+                continue
+            if last is not None and last.role == role and (role == CUSTOMER or last.lines[0].agent == line.agent):
+                last.lines.append(line)
+                last.at.append(index)
+            else:
+                last = Turn(role, line.agent, line, index)
+                turns.append(last)
+        self.turns = turns
+        agents = self.agent_turns = [t for t in turns if t.role == AGENT]
+        if agents:
+            self.agent = agents[0].agent  # the session's owner
+        else:
+            self.agent = next((line.agent for line in session.lines if line.agent), None) or NO_AGENT
+        self.first_reply = next((i for i, t in enumerate(turns) if t.role == AGENT), None)
+        self.first_response: float | None = None  # seconds from the customer's first line
+        if self.first_reply is not None and turns[0].role == CUSTOMER:
+            self.first_response = self.wait(self.first_reply)
+
+    def wait(self, index: int) -> float | None:
+        """Seconds the customer turn before agent turn ``index`` waited for it (None without
+        times, or when the turn before is not the customer's)."""
+        if index == 0 or self.turns[index - 1].role != CUSTOMER:
+            return None
+        start, reply = self.turns[index - 1].first.time, self.turns[index].first.time
+        return None if start is None or reply is None else max(0.0, reply - start)
+
+    def reply_templates(self) -> Iterator[tuple[int, Template]]:
+        """Each agent turn with words as a template to lint: the customer turn before it as
+        ``customer``, and 售后 as the scene of the turn that answers the first customer turn
+        about an order gone wrong."""
+        session = self.session
+        aftersale = next((i for i, t in enumerate(self.turns)
+                          if t.role == CUSTOMER and AFTERSALE.search(t.text)), None)
+        for i, turn in enumerate(self.turns):
+            if turn.role != AGENT:
+                continue
+            text = turn.text
+            if not text:
+                continue
+            before = self.turns[i - 1] if i else None
+            customer = before.text or None if before and before.role == CUSTOMER else None
+            scene = "售后" if aftersale is not None and i == aftersale + 1 else None
+            yield i, Template(session.path, text, turn.first.line, customer=customer, scene=scene,
+                              sheet=session.sheet)
+
+
+# ---------------------------------------------------------------------------- conversation rules
+
+# What a conversation rule reports: the turn, the line in the session (an index) and the text
+# for the rule's message.
+SessionHit = tuple[int, int, str]
+
+
+def duration(seconds: float) -> str:
+    """45 秒, 2 分 5 秒, 1 小时 3 分."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} 秒"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} 分 {seconds} 秒" if seconds else f"{minutes} 分钟"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} 小时 {minutes} 分" if minutes else f"{hours} 小时"
+
+
+class SessionKind:
+    """A conversation check kind: compiled once per rule, ``check`` looks at one conversation.
+    ``scenes`` are the template rules of each scene (``scene`` kind), for the kinds that reuse
+    what a scene rule requires."""
+
+    name: ClassVar[str]
+    fields: ClassVar[frozenset[str]] = frozenset()  # the Rule fields this kind reads
+    required: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, rule: Rule, settings: Settings, shared: Shared, scenes: dict[str, Rule]) -> None:
+        self.rule = rule
+
+    def check(self, chat: Conversation) -> Iterable[SessionHit]:
+        raise NotImplementedError
+
+
+class FirstResponse(SessionKind):
+    name = "first_response"
+
+    def __init__(self, rule, settings, shared, scenes) -> None:
+        super().__init__(rule, settings, shared, scenes)
+        self.limit = settings.first_response
+
+    def check(self, chat):
+        seconds = chat.first_response
+        if seconds is None or seconds <= self.limit:
+            return ()
+        turn = chat.turns[chat.first_reply]
+        return ((chat.first_reply, turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"),)
+
+
+class SlowReply(SessionKind):
+    name = "slow_reply"
+
+    def __init__(self, rule, settings, shared, scenes) -> None:
+        super().__init__(rule, settings, shared, scenes)
+        self.limit = settings.slow_reply
+
+    def check(self, chat):
+        for i, turn in enumerate(chat.turns):
+            if turn.role != AGENT or i == chat.first_reply:
+                continue
+            seconds = chat.wait(i)
+            if seconds is not None and seconds > self.limit:
+                yield i, turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"
+
+
+class Unanswered(SessionKind):
+    """The conversation ends on a customer turn that asks for something: a picture or file, or
+    words other than an acknowledgement (``words``, emoticons, punctuation). A session without
+    any agent turn is unanswered whatever the customer said."""
+
+    name = "unanswered"
+    fields = frozenset({"words"})
+    required = frozenset({"words"})
+
+    def __init__(self, rule, settings, shared, scenes) -> None:
+        super().__init__(rule, settings, shared, scenes)
+        self.emoticon = shared.emoticon
+        words = sorted(rule.words, key=len, reverse=True)
+        self.acknowledgement = re.compile("|".join(map(re.escape, words)), re.I)
+
+    def check(self, chat):
+        if not chat.turns or chat.turns[-1].role != CUSTOMER:
+            return ()
+        last = chat.turns[-1]
+        text = last.text
+        if chat.agent_turns and not any(line.media for line in last.lines):
+            rest = self.acknowledgement.sub("", self.emoticon.sub("", text))
+            if not CONTENT.search(rest):
+                return ()
+        excerpt = text.replace("\n", " ").strip() or "［图片或文件］"
+        excerpt = excerpt if len(excerpt) <= 20 else excerpt[:19] + "…"
+        return ((len(chat.turns) - 1, last.at[0], excerpt),)
+
+
+class Repeated(SessionKind):
+    """The same agent message (spacing aside, at least ``REPEAT_MIN`` characters) twice."""
+
+    name = "repeated"
+
+    def check(self, chat):
+        seen: dict[str, int] = {}
+        lines = chat.session.lines
+        for i, turn in enumerate(chat.turns):
+            if turn.role != AGENT:
+                continue
+            for at, line in turn.worded:
+                if len(line.text) < REPEAT_MIN:
+                    continue
+                key = "".join(line.text.split())
+                if len(key) < REPEAT_MIN:
+                    continue
+                first = seen.setdefault(key, at)
+                if first != at:
+                    yield i, at, f"第 {lines[first].line} 行"
+
+
+class _SceneReply(SessionKind):
+    """One agent turn checked with the scene rule of ``scene`` (the template rule's own check)."""
+
+    fields = frozenset({"scene"})
+    required = frozenset({"scene"})
+
+    def __init__(self, rule, settings, shared, scenes) -> None:
+        super().__init__(rule, settings, shared, scenes)
+        self.scene = Scene(scenes[rule.scene], settings, shared)
+
+    def pick(self, chat: Conversation) -> int | None:
+        raise NotImplementedError
+
+    def check(self, chat):
+        i = self.pick(chat)
+        if i is None:
+            return ()
+        turn = chat.turns[i]
+        template = Template(chat.session.path, turn.text, scene=self.rule.scene)
+        return tuple((i, turn.worded[0][0], match) for _, _, match in self.scene.check(template))
+
+
+class FirstReply(_SceneReply):
+    name = "first_reply"
+
+    def pick(self, chat):
+        return next((i for i, t in enumerate(chat.turns) if t.role == AGENT and t.text), None)
+
+
+class LastReply(_SceneReply):
+    name = "last_reply"
+
+    def pick(self, chat):
+        return next((i for i in range(len(chat.turns) - 1, -1, -1)
+                     if chat.turns[i].role == AGENT and chat.turns[i].text), None)
+
+
+class Complaint(SessionKind):
+    """A customer turn with one of the rule's words (matched as ``existence`` matches them),
+    answered by an agent turn without any word of the ``scene`` rule's groups (KF302's
+    apologies)."""
+
+    name = "complaint"
+    fields = frozenset({"words", "patterns", "allow", "scene"})
+    required = frozenset({"words", "scene"})
+
+    def __init__(self, rule, settings, shared, scenes) -> None:
+        super().__init__(rule, settings, shared, scenes)
+        self.angry = Existence(rule, settings, shared)
+        self.apologies = tuple(w for _, words in scenes[rule.scene].groups for w in words)
+
+    def check(self, chat):
+        turns, search = chat.turns, self.angry.pattern.search
+        for i, turn in enumerate(turns[:-1]):
+            if turn.role != CUSTOMER or turns[i + 1].role != AGENT or search(turn.text) is None:
+                continue
+            hit = next(iter(self.angry.check(Template(chat.session.path, turn.text))), None)
+            reply = turns[i + 1].text
+            if hit is not None and not any(word in reply for word in self.apologies):
+                yield i + 1, turns[i + 1].at[0], hit[2]
+
+
+SESSION_KINDS: dict[str, type[SessionKind]] = {
+    kind.name: kind for kind in (FirstResponse, SlowReply, Unanswered, Repeated, FirstReply, LastReply, Complaint)
+}
+
+
+# ---------------------------------------------------------------------------- scoring
+
+_NEW = tuple.__new__  # named tuples made straight from a tuple: no per-field call
+_POSITION = attrgetter("line", "rule")
+
+
+class ChatFinding(NamedTuple):
+    """A finding in a conversation. ``at`` is the line's index in the session's ``lines``;
+    ``start``/``end`` the span in that line's text (None: the whole line)."""
+
+    rule: str
+    severity: str
+    message: str
+    url: str
+    agent: str
+    line: int  # in the file
+    at: int
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(slots=True)
+class Scored:
+    """One session, inspected: its findings and a score for each agent who took part."""
+
+    session: Session
+    agent: str  # the session's owner: the first agent to reply (or the one the export names)
+    turns: int
+    replies: dict[str, int]  # agent -> their turns
+    first_response: float | None  # seconds, None without times or when the agent spoke first
+    first_agent: str | None  # who gave the first response
+    findings: list[ChatFinding]
+    scores: dict[str, int]  # agent -> 0–100
+
+    @property
+    def score(self) -> int:
+        return min(self.scores.values())
+
+
+def session_scores(agents: Iterable[str], findings: list[ChatFinding]) -> dict[str, int]:
+    """100 per agent, less ``WEIGHTS[severity]`` per finding of theirs, at most ``CAP`` per rule."""
+    counts = Counter((f.agent, f.rule, f.severity) for f in findings)
+    deductions: Counter = Counter()
+    for (agent, _, severity), n in counts.items():
+        deductions[agent] += WEIGHTS[severity] * min(n, CAP)
+    return {agent: max(0, 100 - deductions[agent]) for agent in agents}
+
+
+class Inspector:
+    """The reply rules (a ``Linter`` whose settings leave out KF105: a shop's quick replies
+    recur across sessions by design; KF604 looks within one) and the conversation rules that
+    the settings enable, compiled once."""
+
+    def __init__(self, linter: Linter) -> None:
+        from .rules import RULES  # rules.py imports this module for SESSION_KINDS
+
+        settings = self.settings = linter.settings
+        self.linter = linter
+        scenes = {rule.scene: rule for rule in RULES if rule.check == "scene"}
+        self.checks = [
+            (rule, SESSION_KINDS[rule.check](rule, settings, linter.shared, scenes))
+            for rule in RULES if rule.check in SESSION_KINDS and settings.enabled(rule.code)
+        ]
+        self._severity = {rule.code: settings.severity_of(rule.code) for rule, _ in self.checks}
+        self._urls = {rule.code: settings.url(rule.code) for rule, _ in self.checks}
+
+    def score(self, batch: list[Session]) -> list[Scored]:
+        """Inspect a batch of sessions: their agent turns are linted together, in one engine
+        batch; each session's findings are the same as when it is inspected alone."""
+        chats = [Conversation(session) for session in batch]
+        templates, owners = [], []
+        for c, chat in enumerate(chats):
+            for t, template in chat.reply_templates():
+                template.id = str(len(templates))
+                templates.append(template)
+                owners.append((c, t))
+        found: list[list[ChatFinding]] = [[] for _ in chats]
+        for f in self.linter.session().lint(templates):
+            c, t = owners[int(f.template)]
+            found[c].append(self._reply_finding(chats[c].turns[t], f))
+        return [self._scored(chat, findings) for chat, findings in zip(chats, found)]
+
+    @staticmethod
+    def _reply_finding(turn: Turn, f) -> ChatFinding:
+        """A reply rule's finding in a turn, on the line its span starts in."""
+        lines = turn.lines
+        if len(lines) == 1:  # the common case: a turn of one line
+            line = lines[0]
+            return _NEW(ChatFinding, (f.rule, f.severity, f.message, f.url, turn.agent, line.line, turn.at[0],
+                                      f.start, min(f.end, len(line.text))))
+        worded = turn.worded
+        offset = 0
+        for at, line in worded:
+            end = offset + len(line.text)
+            if f.start <= end or at == worded[-1][0]:
+                start = f.start - offset
+                return _NEW(ChatFinding, (f.rule, f.severity, f.message, f.url, turn.agent, line.line, at, start,
+                                          max(start, min(f.end - offset, len(line.text)))))
+            offset = end + 1
+        raise AssertionError("a finding outside its turn")
+
+    def _scored(self, chat: Conversation, findings: list[ChatFinding]) -> Scored:
+        session = chat.session
+        for rule, kind in self.checks:
+            code = rule.code
+            for t, at, match in kind.check(chat):
+                turn = chat.turns[t]
+                agent = turn.agent if turn.role == AGENT else (
+                    chat.agent_turns[-1].agent if chat.agent_turns else chat.agent)
+                findings.append(_NEW(ChatFinding, (code, self._severity[code], rule.message.format(match=match),
+                                                   self._urls[code], agent, session.lines[at].line, at, None, None)))
+        findings.sort(key=_POSITION)
+        replies = Counter(turn.agent for turn in chat.agent_turns)
+        agents = list(replies) or [chat.agent]
+        first_agent = chat.turns[chat.first_reply].agent if chat.first_response is not None else None
+        return Scored(session, chat.agent, len(chat.turns), dict(replies), chat.first_response, first_agent,
+                      findings, session_scores(agents, findings))
+
+
+# ---------------------------------------------------------------------------- per agent
+
+
+@dataclass
+class AgentCard:
+    """One agent's figures over many sessions."""
+
+    agent: str
+    sessions: int = 0
+    replies: int = 0
+    points: int = 0  # the sum of their session scores
+    findings: Counter = field(default_factory=Counter)  # rule -> findings
+    first_responses: list[float] = field(default_factory=list)
+    worst: list[tuple] = field(default_factory=list)  # (score, -findings, key, Scored), best last
+
+    def add(self, scored: Scored) -> None:
+        agent = self.agent
+        score = scored.scores[agent]
+        mine = [f for f in scored.findings if f.agent == agent]
+        self.sessions += 1
+        self.replies += scored.replies.get(agent, 0)
+        self.points += score
+        self.findings.update(f.rule for f in mine)
+        if scored.first_agent == agent:
+            self.first_responses.append(scored.first_response)
+        if mine:
+            self._keep([(score, -len(mine), scored.session.key, scored)])
+
+    def merge(self, other: AgentCard) -> None:
+        self.sessions += other.sessions
+        self.replies += other.replies
+        self.points += other.points
+        self.findings.update(other.findings)
+        self.first_responses.extend(other.first_responses)
+        self._keep(other.worst)
+
+    def _keep(self, entries: list[tuple]) -> None:
+        self.worst = sorted(self.worst + entries, key=lambda e: e[:3])[:WORST]
+
+    @property
+    def score(self) -> float:
+        return round(self.points / self.sessions, 1) if self.sessions else 100.0
+
+    def row(self) -> dict:
+        """The agent's line of the agents table (JSON ``agents``)."""
+        per_100 = {code: round(n * 100 / self.replies, 1) for code, n in sorted(self.findings.items())} \
+            if self.replies else None
+        median = round(statistics.median(self.first_responses), 1) if self.first_responses else None
+        return {"agent": self.agent, "sessions": self.sessions, "replies": self.replies,
+                "findings": sum(self.findings.values()), "findings_by_rule": dict(sorted(self.findings.items())),
+                "findings_per_100_replies": per_100, "median_first_response": median, "score": self.score}
+
+
+@dataclass
+class Scorecard:
+    """Scored sessions added up per agent. ``merge`` combines the scorecards of partitions:
+    the same sessions in any grouping give the same ``table()``."""
+
+    agents: dict[str, AgentCard] = field(default_factory=dict)
+
+    def add(self, scored: Scored) -> None:
+        for agent in scored.scores:
+            card = self.agents.get(agent)
+            if card is None:
+                card = self.agents[agent] = AgentCard(agent)
+            card.add(scored)
+
+    @classmethod
+    def of(cls, scored: Iterable[Scored]) -> Scorecard:
+        card = cls()
+        for one in scored:
+            card.add(one)
+        return card
+
+    @classmethod
+    def merged(cls, cards: Iterable[Scorecard]) -> Scorecard:
+        total = cls()
+        for card in cards:
+            for agent, theirs in card.agents.items():
+                mine = total.agents.get(agent)
+                if mine is None:
+                    total.agents[agent] = mine = AgentCard(agent)
+                mine.merge(theirs)
+        return total
+
+    def table(self) -> list[dict]:
+        """One row per agent, by name."""
+        return [self.agents[agent].row() for agent in sorted(self.agents)]
