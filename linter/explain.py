@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass
 
 from .model import SEVERITY_NAMES
-from .rules import CATEGORIES, Example, Rule
+from .rules import CATEGORIES, Chat, Example, Rule
 
 WHY = "为什么"
 BAD = "反例（会报告）"
@@ -32,8 +32,12 @@ class RuleText:
     source: str
 
 
-def example_text(example: Example) -> str:
-    """One example on one line, with the context a rule needs to judge it."""
+def example_text(example: Example | Chat) -> str:
+    """One example on one line, with the context a rule needs to judge it; a conversation
+    (``Chat``) is one line per message."""
+    if isinstance(example, Chat):
+        return "\n".join(f"{f'［{time}］' if time else ''}{speaker}：{text}"
+                         for speaker, _, time, text in example.parsed())
     scene = f"［{example.scene}］" if example.scene else ""
     context = []
     if example.customer:
@@ -67,14 +71,19 @@ def as_text(rule: Rule, url: str) -> str:
         textwrap.indent(text.rationale, "  "),
         "",
         BAD,
-        *(f"  {line}" for line in text.bad),
+        *(_item(line) for line in text.bad),
         "",
         GOOD,
-        *(f"  {line}" for line in text.good),
+        *(_item(line) for line in text.good),
         "",
         f"{SOURCE}：{text.source}",
         f"{HANDBOOK}：{url}",
     ])
+
+
+def _item(example: str) -> str:
+    """An example in the terminal, indented; a conversation as a list item of its lines."""
+    return "  - " + example.replace("\n", "\n    ") if "\n" in example else "  " + example
 
 
 # Python-Markdown's escapable characters (with ``tables``): everything else is plain text.
@@ -94,7 +103,7 @@ def as_markdown(rule: Rule, handbook_link: str) -> str:
     text = parts(rule)
 
     def examples(kind: str, title: str, lines: tuple[str, ...]) -> str:
-        items = "\n".join(f"    - {escape_markdown(line)}" for line in lines)
+        items = "\n".join(f"    - {escape_markdown(line).replace(chr(10), '<br>')}" for line in lines)
         return f'!!! {kind} "{title}"\n\n{items}\n'
 
     meta = escape_markdown(text.meta.replace("    ", " · "))

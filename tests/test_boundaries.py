@@ -34,7 +34,7 @@ def jieba():
 
 @pytest.fixture(scope="module")
 def texts() -> list[str]:
-    replies = [e.reply for rule in RULES for e in rule.bad + rule.good]
+    replies = [e.reply for rule in RULES if not rule.conversation for e in rule.bad + rule.good]
     for page in sorted((ROOT / "docs").rglob("*.md")):
         replies += [t.reply for t in load(str(page), page.read_bytes())]
     sys.path.insert(0, str(ROOT / "bench"))

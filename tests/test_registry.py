@@ -1,20 +1,46 @@
-"""The registry's examples are the rules' tests (like textlint-tester's valid/invalid lists)."""
+"""The registry's examples are the rules' tests (like textlint-tester's valid/invalid lists).
+
+A reply rule's example is linted as a template; a conversation rule's example (``Chat``) is
+written as a JSON Lines export, read by the chat loader and inspected as ``kefu-lint chats``
+inspects a session.
+"""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 import pytest
 
+from kefu_lint.api import score_session
 from kefu_lint.config import Settings
 from kefu_lint.engine import Linter
+from kefu_lint.loaders.chats import read_chat
 from kefu_lint.model import SCENES, SEVERITIES, Template
-from kefu_lint.rules import CATEGORIES, RULES, Example, Rule
+from kefu_lint.rules import CATEGORIES, RULES, Chat, Example, Rule
 
 LINTER = Linter(Settings())
 
 
-def lint_example(example: Example) -> list:
+def chat_lines(chat: Chat) -> list:
+    """The example as the chat loader reads it from an export."""
+    rows = []
+    for speaker, role, time, text in chat.parsed():
+        row = {"会话ID": "example", "角色": speaker, "内容": text}
+        if time:
+            row["时间"] = f"2026-11-20 {time}"
+        if role == "agent":
+            row["客服"] = "小美"
+        rows.append(json.dumps(row, ensure_ascii=False))
+    lines = list(read_chat("example.jsonl", io.BytesIO("\n".join(rows).encode())))
+    assert all(not isinstance(line, Exception) for line in lines), lines
+    return lines
+
+
+def lint_example(example: Example | Chat) -> list:
+    if isinstance(example, Chat):
+        return score_session(chat_lines(example)).findings
     templates = [Template(path="example.yaml", reply=s, id=f"sibling-{i}") for i, s in enumerate(example.siblings)]
     templates.append(
         Template(path="example.yaml", reply=example.reply, id="example", customer=example.customer,
@@ -44,11 +70,12 @@ def test_good_example_is_clean(rule: Rule, example: Example) -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_rule_is_complete(rule: Rule) -> None:
-    assert re.fullmatch(r"KF[1-5]\d\d", rule.code)
+    assert re.fullmatch(r"KF[1-6]\d\d", rule.code)
+    assert rule.conversation == rule.code.startswith("KF6") == (rule.category == "conversation")
     assert rule.category in CATEGORIES and rule.severity in SEVERITIES
     assert rule.bad and rule.good, "every rule documents itself with bad and good examples"
     assert rule.message and rule.rationale and rule.source and rule.title
-    assert all(e.scene in (None, *SCENES) for e in rule.bad + rule.good)
+    assert all(getattr(e, "scene", None) in (None, *SCENES) for e in rule.bad + rule.good)
 
 
 def test_codes_and_names_are_unique() -> None:
@@ -102,10 +129,27 @@ def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
         from corpus import chat_lines, replies
     finally:
         sys.path.pop(0)
-    texts = replies(2000) + chat_lines(2000) + [e.reply for r in RULES for e in r.bad + r.good]
+    texts = replies(2000) + chat_lines(2000) + [e.reply for r in RULES if not r.conversation for e in r.bad + r.good]
     for rule in RULES:
         for pattern in rule.patterns + rule.allow:
             written, spelt = re.compile(pattern), re.compile(alternation(patterns=[pattern]))
             for text in texts:
                 assert [m.span() for m in written.finditer(text)] == [m.span() for m in spelt.finditer(text)], (
                     rule.code, pattern, text)
+
+
+def test_examples_are_of_the_rules_kind() -> None:
+    from dataclasses import replace
+
+    kf101, kf601 = RULES[0], next(r for r in RULES if r.code == "KF601")
+    with pytest.raises(ValueError, match="KF101: examples of a reply rule are Example values"):
+        replace(kf101, bad=kf601.bad)
+    with pytest.raises(ValueError, match="KF601: examples of a conversation rule are Chat values"):
+        replace(kf601, good=kf101.good)
+    with pytest.raises(ValueError, match="starts with 顾客, 客服 or 系统"):
+        Chat(("买家 10:00:00 在吗",))
+
+
+def test_conversation_rules_are_not_reply_rules() -> None:
+    """The engine lints replies with KF1–KF5 only; KF6xx are run on whole chats."""
+    assert {rule.code[:3] for rule in LINTER.rules} == {"KF1", "KF2", "KF3", "KF4", "KF5"}
