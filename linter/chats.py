@@ -8,9 +8,9 @@ loaders do, ``loaders/chats.py``) or prints (the reporters do). The flow:
 - ``Conversation`` cuts a session into turns: consecutive lines of one speaker. System lines,
   robots, auto-replies and order or product cards are kept for display but are no one's turn.
 - ``Inspector.score(sessions)`` lints every agent turn with the reply rules (KF1–KF5) through
-  the engine — the customer turn before it as ``customer``, a scene where a rule needs one —
-  runs the conversation rules (KF6xx, the ``SESSION_KINDS`` below) and scores each agent of
-  each session (``Scored``).
+  the engine, the customer turn before it as ``customer``; runs the conversation rules (KF6xx,
+  the ``SESSION_KINDS`` below), which check the first and the last reply with the 问候 and
+  告别 scene rules; and scores each agent of each session (``Scored``).
 - ``Scorecard`` adds scored sessions up per agent; two scorecards merge, so the work can be
   split over partitions of a dataset (Dask, README) and gives the same ``table()``.
 
@@ -46,11 +46,6 @@ CAP = 3  # findings of one rule that count against one session
 WORST = 5  # sessions kept per agent for the report
 OPEN_SESSIONS = 2000  # sessions held open while a file streams past
 
-# What a customer says about an order that has gone wrong: the agent turn answering the first
-# such customer turn is in the 售后 scene (KF302: the first sentence apologises).
-AFTERSALE = re.compile(
-    "退货|退款|换货|退换|坏了|坏的|破了|破的|破损|质量问题|质量太差|发错|错发|少发|漏发|用不了|不能用|瑕疵|掉色|开线|漏液|过期"
-)
 REPEAT_MIN = 6  # KF604: replies shorter than this (spacing aside), like 好的亲, may repeat
 
 
@@ -187,12 +182,10 @@ class Conversation:
         return None if start is None or reply is None else max(0.0, reply - start)
 
     def reply_templates(self) -> Iterator[tuple[int, Template]]:
-        """Each agent turn with words as a template to lint: the customer turn before it as
-        ``customer``, and 售后 as the scene of the turn that answers the first customer turn
-        about an order gone wrong."""
+        """Each agent turn with words as a template to lint, the customer turn before it as
+        ``customer`` (which is what the after-sales rules need: KF302 looks for a problem in
+        it, as it does for a template that carries the customer's words)."""
         session = self.session
-        aftersale = next((i for i, t in enumerate(self.turns)
-                          if t.role == CUSTOMER and AFTERSALE.search(t.text)), None)
         for i, turn in enumerate(self.turns):
             if turn.role != AGENT:
                 continue
@@ -201,9 +194,7 @@ class Conversation:
                 continue
             before = self.turns[i - 1] if i else None
             customer = before.text or None if before and before.role == CUSTOMER else None
-            scene = "售后" if aftersale is not None and i == aftersale + 1 else None
-            yield i, Template(session.path, text, turn.first.line, customer=customer, scene=scene,
-                              sheet=session.sheet)
+            yield i, Template(session.path, text, turn.first.line, customer=customer, sheet=session.sheet)
 
 
 # ---------------------------------------------------------------------------- conversation rules
@@ -227,14 +218,17 @@ def duration(seconds: float) -> str:
 
 class SessionKind:
     """A conversation check kind: compiled once per rule, ``check`` looks at one conversation.
-    ``scenes`` are the template rules of each scene (``scene`` kind), for the kinds that reuse
-    what a scene rule requires."""
+    ``scenes`` are the template rules of each scene by check kind (``scenes["问候"]["scene"]``
+    is KF301), for the kinds that reuse what a reply rule requires."""
 
     name: ClassVar[str]
     fields: ClassVar[frozenset[str]] = frozenset()  # the Rule fields this kind reads
     required: ClassVar[frozenset[str]] = frozenset()
+    # A reply rule's check kind whose finding on the same line this kind's finding replaces
+    # (the same lapse, seen in the whole conversation), so that it is reported and scored once.
+    supersedes: ClassVar[str | None] = None
 
-    def __init__(self, rule: Rule, settings: Settings, shared: Shared, scenes: dict[str, Rule]) -> None:
+    def __init__(self, rule: Rule, settings: Settings, shared: Shared, scenes: dict[str, dict[str, Rule]]) -> None:
         self.rule = rule
 
     def check(self, chat: Conversation) -> Iterable[SessionHit]:
@@ -331,7 +325,7 @@ class _SceneReply(SessionKind):
 
     def __init__(self, rule, settings, shared, scenes) -> None:
         super().__init__(rule, settings, shared, scenes)
-        self.scene = Scene(scenes[rule.scene], settings, shared)
+        self.scene = Scene(scenes[rule.scene]["scene"], settings, shared)
 
     def pick(self, chat: Conversation) -> int | None:
         raise NotImplementedError
@@ -362,17 +356,18 @@ class LastReply(_SceneReply):
 
 class Complaint(SessionKind):
     """A customer turn with one of the rule's words (matched as ``existence`` matches them),
-    answered by an agent turn without any word of the ``scene`` rule's groups (KF302's
-    apologies)."""
+    answered by an agent turn without any of the apologies of the ``scene``'s apology rule
+    (KF302's words)."""
 
     name = "complaint"
     fields = frozenset({"words", "patterns", "allow", "scene"})
     required = frozenset({"words", "scene"})
+    supersedes = "apology"
 
     def __init__(self, rule, settings, shared, scenes) -> None:
         super().__init__(rule, settings, shared, scenes)
         self.angry = Existence(rule, settings, shared)
-        self.apologies = tuple(w for _, words in scenes[rule.scene].groups for w in words)
+        self.apologies = scenes[rule.scene]["apology"].words
 
     def check(self, chat):
         turns, search = chat.turns, self.angry.pattern.search
@@ -448,11 +443,16 @@ class Inspector:
 
         settings = self.settings = linter.settings
         self.linter = linter
-        scenes = {rule.scene: rule for rule in RULES if rule.check == "scene"}
+        scenes: dict[str, dict[str, Rule]] = {}
+        for rule in RULES:
+            if rule.scene and not rule.conversation:
+                scenes.setdefault(rule.scene, {})[rule.check] = rule
         self.checks = [
             (rule, SESSION_KINDS[rule.check](rule, settings, linter.shared, scenes))
             for rule in RULES if rule.check in SESSION_KINDS and settings.enabled(rule.code)
         ]
+        self._replaces = {rule.code: frozenset(r.code for r in RULES if r.check == kind.supersedes)
+                          for rule, kind in self.checks if kind.supersedes}
         self._severity = {rule.code: settings.severity_of(rule.code) for rule, _ in self.checks}
         self._urls = {rule.code: settings.url(rule.code) for rule, _ in self.checks}
 
@@ -493,6 +493,7 @@ class Inspector:
 
     def _scored(self, chat: Conversation, findings: list[ChatFinding]) -> Scored:
         session = chat.session
+        replaced: set[tuple[str, int]] = set()  # (reply rule, line index) a session finding replaces
         for rule, kind in self.checks:
             code = rule.code
             for t, at, match in kind.check(chat):
@@ -501,6 +502,9 @@ class Inspector:
                     chat.agent_turns[-1].agent if chat.agent_turns else chat.agent)
                 findings.append(_NEW(ChatFinding, (code, self._severity[code], rule.message.format(match=match),
                                                    self._urls[code], agent, session.lines[at].line, at, None, None)))
+                replaced.update((other, at) for other in self._replaces.get(code, ()))
+        if replaced:
+            findings = [f for f in findings if (f.rule, f.at) not in replaced]
         findings.sort(key=_POSITION)
         replies = Counter(turn.agent for turn in chat.agent_turns)
         agents = list(replies) or [chat.agent]

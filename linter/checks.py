@@ -446,9 +446,16 @@ class Longer(Kind):
 
 
 _CARD = re.compile(
-    r"^\s*(?:【[^】\n]*(?:卡片|链接|订单|商品|宝贝)[^】\n]*】.*|(?:订单号|订单编号)[:：].*|(?:商品|宝贝)[:：].*(?:¥|￥|实付|金额).*"
+    r"^\s*(?:【[^】\n]*(?:卡片|链接|订单|商品|宝贝)[^】\n]*】.*|\[[^\]\n]*(?:卡片|链接)[^\]\n]*\].*"
+    r"|(?:订单号|订单编号)[:：].*|(?:商品|宝贝)[:：].*(?:¥|￥|实付|金额).*"
     r"|https?://\S+|\[(?:图片|商品|订单|链接|视频|文件)\])\s*$"
 )
+
+
+def is_card(line: str) -> bool:
+    """Whether a line of a chat is an auto-inserted card (an order or product card, a bare
+    link, a picture or file marker) rather than words someone typed."""
+    return _CARD.match(line) is not None
 
 
 def customer_words(message: str) -> str:

@@ -906,7 +906,7 @@ RULES: tuple[Rule, ...] = (
             "查物流、核对订单需要时间时，先回一句“稍等，我帮您查一下哦”，顾客就不是在干等。"
         ),
         source="seeds/002 客服要及时响应，快速处理；seeds/001 总结与提升：定期统计响应时长",
-        handbook="workflows/review.md#retro",
+        handbook="practice/metrics.md#average-response",
         bad=(_chat(*_MODEL_CHAT[:3], "客服 10:03:30 亲，M码有现货的哦，今天下午四点前付款当天就能发货呢[微笑]",
                    *_MODEL_CHAT[4:]),),
         good=(_chat(*_MODEL_CHAT),),
@@ -1007,10 +1007,10 @@ RULES: tuple[Rule, ...] = (
         rationale=(
             "顾客说要投诉、给差评，或者骂“骗子”“垃圾”时，情绪已经到了顶点。这时先讲道理、要订单号，"
             "只会火上浇油；紧接着的那条回复要先道歉（无论责任在谁），让顾客感到被重视，再处理问题。"
-            "致歉用语与售后先致歉（KF302）相同。"
+            "致歉用语与售后先致歉（KF302）相同；同一条回复报告了这条规则，就不再报告 KF302。"
         ),
         source="seeds/001 售后：1. 快速响应，安抚情绪（退换货、质量问题、投诉等），客服应首先表达歉意",
-        handbook="scripts/aftersale.md#complaint",
+        handbook="scripts/complaint.md#angry",
         words=(
             "投诉", "差评", "骗子", "垃圾", "举报", "12315", "曝光", "坑人", "坑爹", "忽悠", "太差", "差劲",
             "气死", "无语", "恶心", "态度差", "假货", "欺骗", "黑店", "维权",

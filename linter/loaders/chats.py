@@ -7,8 +7,8 @@ keys of the objects are the header. Lines are read one by one, so memory stays f
 however long the export.
 
 What is no one's words: lines of a system, robot or auto-reply role, and the order and product
-cards a platform inserts (a message type such as 商品卡片, or a text that opens with
-``[订单卡片]``, ``【商品链接】`` …) come as ``SYSTEM`` lines; a picture, voice message or file
+cards a platform inserts (a message type such as 商品卡片, or a text that ``checks.is_card``
+takes for a card: ``[订单卡片] …``, ``【商品链接】…``, a bare link) come as ``SYSTEM`` lines; a picture, voice message or file
 (``[图片]``, or such a message type) is a line of its speaker with no words to check.
 
 Problems are ``InputError`` values in place of the lines they concern: a row with more or
@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from typing import BinaryIO
 
 from ..chats import AGENT, CUSTOMER, SYSTEM, ChatLine
+from ..checks import is_card
 from . import InputError, file_suffix, open_text
 from .tables import _ragged, csv_records, header_key, locate_columns, workbook_rows
 
@@ -61,8 +62,7 @@ _TYPE = {header_key(value): kind for kind, values in {
     "system": ("系统", "系统消息", "通知", "提示", "system", "notice", "event", "tip"),
 }.items() for value in values}
 
-# A card inserted by the platform: [订单卡片] …, 【商品链接】 …; a bare media marker: [图片].
-_CARD = re.compile(r"\s*[\[【](?:订单|商品|宝贝|优惠券|店铺|物流|退款|售后)[^\]】\n]{0,8}[\]】]")
+# A bare media marker: [图片] (a card is what ``checks.is_card`` says is one).
 _MEDIA = re.compile(r"\s*\[(?:图片|语音|视频|文件|表情|动画表情|位置)\]\s*\Z")
 
 
@@ -120,9 +120,11 @@ class _Rows:
             media = False
             if yi is not None and (kind := _TYPE.get(header_key(cells[yi]))):
                 media, role = kind == "media", SYSTEM if kind != "media" else role
-            if text[0] in "[【":
-                media = media or bool(_MEDIA.match(text))
-                role = SYSTEM if _CARD.match(text) else role
+            if text[0] in "[【订商宝h":  # what a media marker or a card can start with
+                if _MEDIA.match(text):
+                    media = True
+                elif is_card(text):
+                    role = SYSTEM
             time = None
             if mi is not None and (raw := cells[mi]):
                 try:
