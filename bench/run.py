@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import chat_lines, replies  # noqa: E402
+from corpus import CHAT_HEADER, chat_export, chat_lines, replies  # noqa: E402
 
 PAGE = ROOT / "docs" / "tools" / "performance.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -153,6 +153,8 @@ def main() -> None:
                 rows.append((label, f"kefu-lint --format {fmt}", size, count,
                              *measure(kefu_lint("--format", fmt, str(log)), 1 if size == huge else runs)))
 
+        rows += chats_case(work, runs, (chat, huge))
+
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     table = ["| 场景 | 工具 | 行数 | 问题数 | 耗时（秒，中位数） | 峰值内存（MB） |", "|---|---|---:|---:|---:|---:|"]
     table += [f"| {case} | {tool} | {lines:,} | {n:,} | {seconds:.2f} | {peak:.0f} |" if n else
@@ -162,6 +164,68 @@ def main() -> None:
     print("\n".join(table))
     if args.write_docs:
         write_docs(rows, table, machine, runs)
+
+
+def chats_case(work: Path, runs: int, sizes: tuple[int, ...]) -> list[tuple[str, str, int, int, float, float]]:
+    """``kefu-lint chats``: chat exports as CSV (``corpus.chat_export``: a day of sessions,
+    interleaved as a shop works them), scored and written as JSON, with all CPUs and with one.
+    Peak memory is that of the whole process tree (the main process and its workers, summed,
+    sampled every 20 ms), not of the main process alone."""
+    import csv
+
+    rows = []
+    for size in sizes:
+        export = work / f"chats-{size}.csv"
+        with open(export, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(CHAT_HEADER)
+            writer.writerows(chat_export(size))
+        label = f"{size // 10_000} 万行聊天记录（chats，.csv）" if size >= 10_000 else f"{size} 行聊天记录（chats）"
+        result = subprocess.run(chats("--format", "json", str(export)), capture_output=True, text=True)
+        import json
+
+        count = json.loads(result.stdout)["summary"]["findings"]
+        times = 1 if size >= 1_000_000 else runs
+        for jobs in ("", "1"):
+            command = chats("--format", "json", *(("--jobs", jobs) if jobs else ()), str(export))
+            rows.append((label, f"kefu-lint chats{' --jobs 1' if jobs else ''}", size, count,
+                         *measure_tree(command, times)))
+    return rows
+
+
+def chats(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from kefu_lint.cli import console; console()", "chats", "--no-config", *args]
+
+
+def measure_tree(command: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time (s) and median peak memory (MB) of ``command`` and its child
+    processes together."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.02)
+        times.append(time.perf_counter() - start)
+        peaks.append(peak / 1024)
+        if process.returncode not in (0, 1):
+            raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
+    return statistics.median(times), statistics.median(peaks)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (KB) of a process and its descendants, from /proc."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            total = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(_tree_rss(int(child)) for child in children.read().split())
+    except (OSError, ValueError):
+        pass
+    return total
 
 
 def write_docs(rows, table, machine, runs) -> None:

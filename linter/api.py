@@ -264,31 +264,36 @@ def check_chats(paths: Iterable[str], settings: Settings | None = None, *,
         yield check_chat_file(inspector, path, columns=columns)
 
 
-def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns = ChatColumns()) -> ChatFileResult:
+def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns = ChatColumns(),
+                    part: tuple[int, int] = (0, 1)) -> ChatFileResult:
+    """Inspect one chat export; with ``part=(k, n)`` only the sessions of part k of n (the
+    input errors are those of part 0): ``jobs.py`` runs the parts in processes of their own."""
     result = ChatFileResult(path, iter(()))
-    result.batches = _chat_batches(inspector, result, columns)
+    result.batches = _chat_batches(inspector, result, columns, part)
     return result
 
 
-def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns) -> Iterator[list[Scored]]:
+def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns, part: tuple[int, int]
+                  ) -> Iterator[list[Scored]]:
     path = result.path
+    errors = result.errors if part[0] == 0 else []
     try:
         file_suffix(path, None, CHAT_SUFFIXES)
         source = _open(path)
     except InputError as exc:
-        result.errors.append(exc)
+        errors.append(exc)
         return
 
     def lines() -> Iterator[ChatLine]:
         try:
-            for item in read_chat(path, source, columns):
+            for item in read_chat(path, source, columns, part=part):
                 if isinstance(item, InputError):
-                    result.errors.append(item)
+                    errors.append(item)
                     continue
                 result.lines += 1
                 yield item
         except InputError as exc:  # stops the file; the sessions read so far are still inspected
-            result.errors.append(exc)
+            errors.append(exc)
 
     with source:
         batch, size = [], 0
@@ -321,3 +326,11 @@ class ChatSummary(Summary):
         if result.errors:
             self.files_with_errors += 1
             self.errors.extend(map(str, result.errors))
+
+    def merge(self, other: ChatSummary) -> None:
+        """Add the counts of another summary (of another part of the same file)."""
+        self.templates += other.templates
+        self.lines += other.lines
+        self.sessions += other.sessions
+        self.by_severity.update(other.by_severity)
+        self.by_rule.update(other.by_rule)

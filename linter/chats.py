@@ -199,9 +199,9 @@ class Conversation:
 
 # ---------------------------------------------------------------------------- conversation rules
 
-# What a conversation rule reports: the turn, the line in the session (an index) and the text
-# for the rule's message.
-SessionHit = tuple[int, int, str]
+# What a conversation rule reports: the line (its index in the session) and the text for the
+# rule's message.
+SessionHit = tuple[int, str]
 
 
 def duration(seconds: float) -> str:
@@ -246,8 +246,7 @@ class FirstResponse(SessionKind):
         seconds = chat.first_response
         if seconds is None or seconds <= self.limit:
             return ()
-        turn = chat.turns[chat.first_reply]
-        return ((chat.first_reply, turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"),)
+        return ((chat.turns[chat.first_reply].at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"),)
 
 
 class SlowReply(SessionKind):
@@ -263,7 +262,7 @@ class SlowReply(SessionKind):
                 continue
             seconds = chat.wait(i)
             if seconds is not None and seconds > self.limit:
-                yield i, turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"
+                yield turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"
 
 
 class Unanswered(SessionKind):
@@ -292,7 +291,7 @@ class Unanswered(SessionKind):
                 return ()
         excerpt = text.replace("\n", " ").strip() or "［图片或文件］"
         excerpt = excerpt if len(excerpt) <= 20 else excerpt[:19] + "…"
-        return ((len(chat.turns) - 1, last.at[0], excerpt),)
+        return ((last.at[0], excerpt),)
 
 
 class Repeated(SessionKind):
@@ -303,18 +302,15 @@ class Repeated(SessionKind):
     def check(self, chat):
         seen: dict[str, int] = {}
         lines = chat.session.lines
-        for i, turn in enumerate(chat.turns):
-            if turn.role != AGENT:
+        for at, line in enumerate(lines):
+            if line.role != AGENT or line.media or len(line.text) < REPEAT_MIN:
                 continue
-            for at, line in turn.worded:
-                if len(line.text) < REPEAT_MIN:
-                    continue
-                key = "".join(line.text.split())
-                if len(key) < REPEAT_MIN:
-                    continue
-                first = seen.setdefault(key, at)
-                if first != at:
-                    yield i, at, f"第 {lines[first].line} 行"
+            key = "".join(line.text.split())
+            if len(key) < REPEAT_MIN:
+                continue
+            first = seen.setdefault(key, at)
+            if first != at:
+                yield at, f"第 {lines[first].line} 行"
 
 
 class _SceneReply(SessionKind):
@@ -336,7 +332,7 @@ class _SceneReply(SessionKind):
             return ()
         turn = chat.turns[i]
         template = Template(chat.session.path, turn.text, scene=self.rule.scene)
-        return tuple((i, turn.worded[0][0], match) for _, _, match in self.scene.check(template))
+        return tuple((turn.worded[0][0], match) for _, _, match in self.scene.check(template))
 
 
 class FirstReply(_SceneReply):
@@ -377,7 +373,7 @@ class Complaint(SessionKind):
             hit = next(iter(self.angry.check(Template(chat.session.path, turn.text))), None)
             reply = turns[i + 1].text
             if hit is not None and not any(word in reply for word in self.apologies):
-                yield i + 1, turns[i + 1].at[0], hit[2]
+                yield turns[i + 1].at[0], hit[2]
 
 
 SESSION_KINDS: dict[str, type[SessionKind]] = {
@@ -426,11 +422,17 @@ class Scored:
 
 def session_scores(agents: Iterable[str], findings: list[ChatFinding]) -> dict[str, int]:
     """100 per agent, less ``WEIGHTS[severity]`` per finding of theirs, at most ``CAP`` per rule."""
-    counts = Counter((f.agent, f.rule, f.severity) for f in findings)
-    deductions: Counter = Counter()
-    for (agent, _, severity), n in counts.items():
-        deductions[agent] += WEIGHTS[severity] * min(n, CAP)
-    return {agent: max(0, 100 - deductions[agent]) for agent in agents}
+    counts: dict[tuple[str, str], list] = {}  # (agent, rule) -> [findings, severity]
+    for f in findings:
+        entry = counts.get((f.agent, f.rule))
+        if entry is None:
+            counts[(f.agent, f.rule)] = [1, f.severity]
+        else:
+            entry[0] += 1
+    scores = dict.fromkeys(agents, 100)
+    for (agent, _), (n, severity) in counts.items():
+        scores[agent] = max(0, scores.get(agent, 100) - WEIGHTS[severity] * min(n, CAP))
+    return scores
 
 
 class Inspector:
@@ -455,6 +457,7 @@ class Inspector:
                           for rule, kind in self.checks if kind.supersedes}
         self._severity = {rule.code: settings.severity_of(rule.code) for rule, _ in self.checks}
         self._urls = {rule.code: settings.url(rule.code) for rule, _ in self.checks}
+        self._messages: dict[tuple[str, str], str] = {}
 
     def score(self, batch: list[Session]) -> list[Scored]:
         """Inspect a batch of sessions: their agent turns are linted together, in one engine
@@ -493,24 +496,35 @@ class Inspector:
 
     def _scored(self, chat: Conversation, findings: list[ChatFinding]) -> Scored:
         session = chat.session
+        lines = session.lines
         replaced: set[tuple[str, int]] = set()  # (reply rule, line index) a session finding replaces
+        last_agent = chat.agent_turns[-1].agent if chat.agent_turns else chat.agent
         for rule, kind in self.checks:
             code = rule.code
-            for t, at, match in kind.check(chat):
-                turn = chat.turns[t]
-                agent = turn.agent if turn.role == AGENT else (
-                    chat.agent_turns[-1].agent if chat.agent_turns else chat.agent)
-                findings.append(_NEW(ChatFinding, (code, self._severity[code], rule.message.format(match=match),
-                                                   self._urls[code], agent, session.lines[at].line, at, None, None)))
+            for at, match in kind.check(chat):
+                line = lines[at]
+                agent = line.agent or NO_AGENT if line.role == AGENT else last_agent
+                findings.append(_NEW(ChatFinding, (code, self._severity[code], self._message(rule, match),
+                                                   self._urls[code], agent, line.line, at, None, None)))
                 replaced.update((other, at) for other in self._replaces.get(code, ()))
         if replaced:
             findings = [f for f in findings if (f.rule, f.at) not in replaced]
         findings.sort(key=_POSITION)
-        replies = Counter(turn.agent for turn in chat.agent_turns)
-        agents = list(replies) or [chat.agent]
+        replies: dict[str, int] = {}
+        for turn in chat.agent_turns:
+            replies[turn.agent] = replies.get(turn.agent, 0) + 1
         first_agent = chat.turns[chat.first_reply].agent if chat.first_response is not None else None
-        return Scored(session, chat.agent, len(chat.turns), dict(replies), chat.first_response, first_agent,
-                      findings, session_scores(agents, findings))
+        return Scored(session, chat.agent, len(chat.turns), replies, chat.first_response, first_agent,
+                      findings, session_scores(replies or [chat.agent], findings))
+
+    def _message(self, rule: Rule, match: str) -> str:
+        key = (rule.code, match)
+        text = self._messages.get(key)
+        if text is None:
+            if len(self._messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
+                self._messages.clear()
+            text = self._messages[key] = rule.message.format(match=match)
+        return text
 
 
 # ---------------------------------------------------------------------------- per agent

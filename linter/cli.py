@@ -15,12 +15,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import (CHAT_SUFFIXES, ChatSummary, FileResult, Summary, check_chat_file, check_file, inspector_for,
-                  linter_for)
+from .api import CHAT_SUFFIXES, ChatSummary, FileResult, Summary, check_file, inspector_for, linter_for
 from .chats import Scorecard
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
+from .jobs import default_jobs, inspect_file
 from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
 from .loaders.chats import ChatColumns
 from .model import SEVERITIES, SEVERITY_NAMES, display_width
@@ -366,9 +366,11 @@ def _fail(message: str) -> None:
 @click.option("--text-column", metavar="NAME", help="消息内容所在列的表头。")
 @click.option("--type-column", metavar="NAME", help="消息类型（文本 / 图片 / 商品卡片 …）所在列的表头。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出客服汇总表和最后的汇总行。")
+@click.option("--jobs", "-j", type=PositiveInt(), metavar="N",
+              help="同时检查一个大文件的进程数（默认：本机的 CPU 核数）；1 表示只用一个进程。结果与进程数无关。")
 def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max_length, config_path, no_config,
                   base_url, first_response, slow_reply, session_column, time_column, role_column, agent_column,
-                  text_column, type_column, quiet) -> None:
+                  text_column, type_column, quiet, jobs) -> None:
     """质检导出的聊天记录（.csv .xlsx .jsonl）或目录：每条客服回复按话术规则检查，再看整段会话，给每位客服打分。"""
     settings = _settings(config_path, no_config, select=select, ignore=ignore, fail_on=fail_on,
                          max_length=max_length, base_url=base_url, first_response=first_response,
@@ -379,18 +381,19 @@ def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max
     if not files:
         _fail(f"在 {' '.join(paths)} 中没有找到聊天记录文件（支持 {' '.join(CHAT_SUFFIXES)}）")
     reporter = CHAT_FORMATS[output_format](sys.stdout, settings, quiet=quiet)
-    summary, card = ChatSummary(), Scorecard()
+    summary, cards = ChatSummary(), []
     reporter.start()
     for path, _ in files:
-        result = check_chat_file(inspector, path, columns=columns)
-        for batch in result.batches:
-            summary.add_scored(batch)
-            for scored in batch:
-                card.add(scored)
-            reporter.sessions(batch)
-        summary.add_file(result)
-        for error in result.errors:
+        found, card, _ = inspect_file(path, inspector.settings, columns, reporter, output_format,
+                                      jobs or default_jobs())
+        summary.merge(found)
+        summary.files += found.files
+        summary.files_with_errors += found.files_with_errors
+        summary.errors.extend(found.errors)
+        cards.append(card)
+        for error in found.errors:
             click.echo(f"kefu-lint: {error}", err=True)
+    card = Scorecard.merged(cards)
     reporter.finish(summary, card)
     if report_dir is not None:
         from .reporters.html import write_report

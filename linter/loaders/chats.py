@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import BinaryIO
+from zlib import crc32
 
 from ..chats import AGENT, CUSTOMER, SYSTEM, ChatLine
 from ..checks import is_card
@@ -78,14 +79,16 @@ class ChatColumns:
     type: str | None = None
 
 
-def read_chat(path: str, source: BinaryIO, columns: ChatColumns = ChatColumns(), suffix: str | None = None
-              ) -> Iterator[ChatLine | InputError]:
-    """The lines of one chat export, in file order (``source`` must be seekable)."""
+def read_chat(path: str, source: BinaryIO, columns: ChatColumns = ChatColumns(), suffix: str | None = None,
+              part: tuple[int, int] = (0, 1)) -> Iterator[ChatLine | InputError]:
+    """The lines of one chat export, in file order (``source`` must be seekable). With
+    ``part=(k, n)``, only the lines of the sessions in part k of n (by a stable hash of the
+    session id); every part reports the same input errors."""
     suffix = file_suffix(path, suffix, SUFFIXES)
     if suffix == ".xlsx":
-        return _xlsx(path, source.read(), columns)
+        return _xlsx(path, source.read(), columns, part)
     stream = open_text(path, source, legacy=suffix == ".csv")
-    return _jsonl(path, stream, columns) if suffix == ".jsonl" else _csv(path, stream, columns)
+    return (_jsonl if suffix == ".jsonl" else _csv)(path, stream, columns, part)
 
 
 _NEW = tuple.__new__  # ChatLine values made straight from a tuple: no per-field call
@@ -95,8 +98,9 @@ class _Rows:
     """Turns the cells of one table (a CSV file, a worksheet, JSON objects as lists) into chat
     lines; ``line(cells, number)`` is compiled for the table's columns."""
 
-    def __init__(self, path: str, where: dict[str, int | None], sheet: str | None = None) -> None:
-        self.path, self.sheet = path, sheet
+    def __init__(self, path: str, where: dict[str, int | None], sheet: str | None = None,
+                 part: tuple[int, int] = (0, 1)) -> None:
+        self.path, self.sheet, self.part = path, sheet, part
         self.label = f"{path}[{sheet}]" if sheet else path
         self.roles: dict[str, str] = {}  # a role cell as written -> its role (or _SKIP)
         self.bad_times = 0
@@ -108,6 +112,7 @@ class _Rows:
         ai, mi, yi = where["agent"], where["time"], where["type"]
         roles, role_of, time_of = self.roles, self._role, self._time
         path, sheet, epoch, iso = self.path, self.sheet, _EPOCH, datetime.fromisoformat
+        mine, parts = self.part
 
         def line(cells: list[str], number: int) -> ChatLine | InputError | None:
             text = cells[ti].strip()
@@ -136,6 +141,8 @@ class _Rows:
             session = cells[si].strip()
             if not session:
                 return InputError(self.label, "这一行没有会话ID", number)
+            if parts > 1 and crc32(session.encode()) % parts != mine:
+                return None
             return _NEW(ChatLine, (path, number, session, role, text, time, agent, sheet, media))
 
         return line
@@ -181,13 +188,14 @@ def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> d
     return locate_columns(path, header, HEADERS, chosen, REQUIRED, line)
 
 
-def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns) -> Iterator[ChatLine | InputError]:
+def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int, int]
+         ) -> Iterator[ChatLine | InputError]:
     _, records = csv_records(path, stream)
     first = next(records, None)
     if first is None:
         raise InputError(path, "文件为空")
     header = first[1]
-    rows = _Rows(path, _columns(path, header, columns, 1))
+    rows = _Rows(path, _columns(path, header, columns, 1), part=part)
     width = len(header)
     make = rows.line
     for start, cells, _ in records:
@@ -201,7 +209,7 @@ def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns) -> Iterator[Cha
     yield from rows.end()
 
 
-def _xlsx(path: str, data: bytes, columns: ChatColumns) -> Iterator[ChatLine | InputError]:
+def _xlsx(path: str, data: bytes, columns: ChatColumns, part: tuple[int, int]) -> Iterator[ChatLine | InputError]:
     rows, sheet = None, None
     for title, where, number, cells in workbook_rows(path, data, lambda label, row, number:
                                                      _columns(label, row, columns, number)):
@@ -211,7 +219,7 @@ def _xlsx(path: str, data: bytes, columns: ChatColumns) -> Iterator[ChatLine | I
         if rows is None or title != sheet:  # each worksheet is a table of its own
             if rows is not None:
                 yield from rows.end()
-            rows, sheet = _Rows(path, where, title), title
+            rows, sheet = _Rows(path, where, title, part), title
             width = max(i for i in where.values() if i is not None) + 1
         if len(cells) < width:
             cells += [""] * (width - len(cells))
@@ -222,7 +230,8 @@ def _xlsx(path: str, data: bytes, columns: ChatColumns) -> Iterator[ChatLine | I
         yield from rows.end()
 
 
-def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns) -> Iterator[ChatLine | InputError]:
+def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int, int]
+           ) -> Iterator[ChatLine | InputError]:
     """Objects may leave keys out (no agent on a customer's line): the columns are those of
     the first object, and are looked for again when an object brings a new key."""
     rows = None
@@ -243,7 +252,7 @@ def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns) -> Iterator[C
             keys = list(seen)
             where = _columns(path, keys, columns, number)
             if rows is None:
-                rows = _Rows(path, where)
+                rows = _Rows(path, where, part=part)
             else:
                 rows.line = rows._compile(where)
         cells = [_json_text(item.get(key)) for key in keys]

@@ -132,7 +132,7 @@ class Text(Reporter):
 # ---------------------------------------------------------------------------- JSON
 
 
-class _Fragments:
+class Fragments:
     """JSON pieces prepared once: per rule, per message, per file."""
 
     def __init__(self, settings: Settings, rules) -> None:
@@ -153,7 +153,7 @@ class _Fragments:
 
 class Json(Reporter):
     def start(self) -> None:
-        self.parts = _Fragments(self.settings, self.rules)
+        self.parts = Fragments(self.settings, self.rules)
         self.first = True
         self.out.write('{"findings":[')
 
@@ -201,7 +201,7 @@ class Sarif(Reporter):
 
         settings = self.settings
         self.index = {rule.code: i for i, rule in enumerate(self.rules)}
-        self.messages = _Fragments(settings, self.rules).message
+        self.messages = Fragments(settings, self.rules).message
         self.levels = {r.code: SARIF_LEVELS[settings.severity_of(r.code)] for r in self.rules}
         self.uris: dict[str, str] = {}
         self.first = True

@@ -4,22 +4,26 @@
 ``json``  ``sessions`` (streamed), ``agents`` and ``summary`` (README: chat JSON output)
 ``csv``   one row per finding, for spreadsheets (UTF-8 with a BOM, so that Excel reads it)
 
-A reporter is told about each batch of scored sessions (``sessions``), then gets the summary
-and the scorecard (``finish``). The HTML report is ``reporters/html.py``.
+A reporter renders each scored session as a fragment and writes the fragments in order
+(``sessions``), then the summary and the agents (``finish``). The HTML report is
+``reporters/html.py``.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+from json.encoder import encode_basestring as js
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..api import ChatSummary
 from ..chats import Scorecard, Scored, duration
 from ..config import Settings
 from ..model import SEVERITY_NAMES, display_width
-from ..rules import RULES_BY_CODE
-from . import summary_line
+from ..rules import RULES, RULES_BY_CODE
+from . import Fragments, summary_line
 
 
 def place(scored: Scored) -> str:
@@ -38,14 +42,40 @@ def seconds_text(value: float | None) -> str:
 
 
 class ChatReporter:
-    def __init__(self, out: TextIO, settings: Settings, *, quiet: bool = False) -> None:
+    """Writes a chat run's output to ``out``. Each session's output is a ``fragment`` (a
+    string, empty for nothing), so that processes inspecting parts of a file can render their
+    sessions and the main process write them in file order (``jobs.py``)."""
+
+    separator = ""  # between two sessions' fragments
+
+    def __init__(self, out: TextIO | None, settings: Settings, *, quiet: bool = False) -> None:
         self.out, self.settings, self.quiet = out, settings, quiet
+        self.first = True
 
     def start(self) -> None:
         pass
 
+    def fragment(self, scored: Scored) -> str:
+        return ""
+
+    def write(self, fragments: Iterable[str]) -> None:
+        """Write sessions' fragments, in order, a few hundred at a time."""
+        parts: list[str] = []
+        for fragment in fragments:
+            if fragment:
+                parts.append(fragment)
+                if len(parts) >= 512:
+                    self._flush(parts)
+                    parts = []
+        if parts:
+            self._flush(parts)
+
+    def _flush(self, parts: list[str]) -> None:
+        self.out.write(("" if self.first else self.separator) + self.separator.join(parts))
+        self.first = False
+
     def sessions(self, batch: list[Scored]) -> None:
-        pass
+        self.write(map(self.fragment, batch))
 
     def finish(self, summary: ChatSummary, card: Scorecard) -> None:
         pass
@@ -70,20 +100,17 @@ def agents_table(card: Scorecard) -> list[str]:
 
 
 class ChatText(ChatReporter):
-    def sessions(self, batch: list[Scored]) -> None:
-        lines = []
-        for scored in batch:
-            if not scored.findings:
-                continue
-            where = place(scored)
-            first = f" · 首次响应 {duration(scored.first_response)}" if scored.first_response is not None else ""
-            lines.append(f"{where} 会话 {scored.session.id} · 客服 {scored.agent} · {scored.turns} 轮{first}"
-                         f" · 得分 {scored.score}")
-            for f in scored.findings:
-                other = f"（客服 {f.agent}）" if f.agent != scored.agent else ""
-                lines.append(f"  {where}:{f.line}: {f.rule} [{SEVERITY_NAMES[f.severity]}] {f.message}{other}")
-        if lines:
-            self.out.write("\n".join(lines) + "\n")
+    def fragment(self, scored: Scored) -> str:
+        if not scored.findings:
+            return ""
+        where = place(scored)
+        first = f" · 首次响应 {duration(scored.first_response)}" if scored.first_response is not None else ""
+        lines = [f"{where} 会话 {scored.session.id} · 客服 {scored.agent} · {scored.turns} 轮{first}"
+                 f" · 得分 {scored.score}"]
+        for f in scored.findings:
+            other = f"（客服 {f.agent}）" if f.agent != scored.agent else ""
+            lines.append(f"  {where}:{f.line}: {f.rule} [{SEVERITY_NAMES[f.severity]}] {f.message}{other}")
+        return "\n".join(lines) + "\n"
 
     def finish(self, summary: ChatSummary, card: Scorecard) -> None:
         lines = ["", *agents_table(card)] if card.agents and not self.quiet else []
@@ -100,32 +127,36 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def session_json(scored: Scored, names: dict[str, str]) -> dict:
-    session = scored.session
-    data = {"id": session.id, "path": session.path}
-    if session.sheet:
-        data["sheet"] = session.sheet
-    data.update({
-        "agent": scored.agent, "turns": scored.turns, "replies": sum(scored.replies.values()),
-        "first_response_seconds": scored.first_response, "score": scored.score,
-        "findings": [{"rule": f.rule, "name": names[f.rule], "severity": f.severity, "line": f.line,
-                      "message": f.message, "agent": f.agent, "url": f.url} for f in scored.findings],
-    })
-    return data
+def _number(value: float | None) -> str:
+    return "null" if value is None else repr(value)
 
 
 class ChatJson(ChatReporter):
+    """A session per fragment, written from JSON pieces prepared once per rule and message
+    (the same text ``json.dumps`` writes: ``tests/test_chats.py``)."""
+
+    separator = ","
+
+    def __init__(self, out, settings, *, quiet=False) -> None:
+        super().__init__(out, settings, quiet=quiet)
+        self.parts = Fragments(settings, RULES)
+        self.text = self.parts.message  # a cache of encoded strings: agents, files, messages
+
     def start(self) -> None:
-        self.names = {code: rule.name for code, rule in RULES_BY_CODE.items()}
-        self.first = True
         self.out.write('{"sessions":[')
 
-    def sessions(self, batch: list[Scored]) -> None:
-        if not batch:
-            return
-        names = self.names
-        self.out.write(("" if self.first else ",") + ",".join(_dumps(session_json(s, names)) for s in batch))
-        self.first = False
+    def fragment(self, scored: Scored) -> str:
+        session, text, rules = scored.session, self.text, self.parts.rules
+        findings = []
+        for f in scored.findings:
+            rule, url = rules[f.rule]
+            findings.append(f'{{{rule}"line":{f.line},"message":{text(f.message)},"agent":{text(f.agent)},'
+                            f'"url":{url}}}')
+        sheet = f',"sheet":{text(session.sheet)}' if session.sheet else ""
+        return (f'{{"id":{js(session.id)},"path":{text(session.path)}{sheet},"agent":{text(scored.agent)},'
+                f'"turns":{scored.turns},"replies":{sum(scored.replies.values())},'
+                f'"first_response_seconds":{_number(scored.first_response)},"score":{scored.score},'
+                f'"findings":[{",".join(findings)}]}}')
 
     def finish(self, summary: ChatSummary, card: Scorecard) -> None:
         totals = {"files": summary.files, "lines": summary.lines, "sessions": summary.sessions,
@@ -145,20 +176,29 @@ CSV_HEADER = ("文件", "会话", "客服", "行", "规则", "名称", "级别",
 
 
 class ChatCsv(ChatReporter):
-    def start(self) -> None:
-        self.out.write("\ufeff")  # Excel on Windows reads UTF-8 only after a BOM
-        self.writer = csv.writer(self.out, lineterminator="\r\n")
-        self.writer.writerow(CSV_HEADER)
+    def __init__(self, out, settings, *, quiet=False) -> None:
+        super().__init__(out, settings, quiet=quiet)
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
         self.titles = {code: rule.title for code, rule in RULES_BY_CODE.items()}
 
-    def sessions(self, batch: list[Scored]) -> None:
-        rows = []
-        for scored in batch:
-            where, lines = place(scored), scored.session.lines
-            for f in scored.findings:
-                rows.append((where, scored.session.id, f.agent, f.line, f.rule, self.titles[f.rule],
-                             SEVERITY_NAMES[f.severity], f.message, lines[f.at].text, f.url))
-        self.writer.writerows([tuple(map(_cell_safe, row)) for row in rows])
+    def start(self) -> None:
+        self.out.write("\ufeff")  # Excel on Windows reads UTF-8 only after a BOM
+        self.out.write(self.fragment_of([CSV_HEADER]))
+
+    def fragment(self, scored: Scored) -> str:
+        where, lines = place(scored), scored.session.lines
+        return self.fragment_of([
+            tuple(map(_cell_safe, (where, scored.session.id, f.agent, f.line, f.rule, self.titles[f.rule],
+                                   SEVERITY_NAMES[f.severity], f.message, lines[f.at].text, f.url)))
+            for f in scored.findings])
+
+    def fragment_of(self, rows) -> str:
+        buffer = self.buffer
+        buffer.seek(0)
+        buffer.truncate()
+        self.writer.writerows(rows)
+        return buffer.getvalue()
 
 
 CHAT_FORMATS: dict[str, type[ChatReporter]] = {"text": ChatText, "json": ChatJson, "csv": ChatCsv}
