@@ -238,6 +238,18 @@ def score_session(lines: Iterable[ChatLine], settings: Settings | None = None) -
     return inspector_for(settings).score([Session.of(lines)])[0]
 
 
+def chat_lines(path: str, columns: ChatColumns = ChatColumns()) -> list[ChatLine]:
+    """Every line of one chat export, for a partition of a dataset (README: Dask); the first
+    input error is raised, as an ``InputError``."""
+    lines = []
+    with _open(path) as source:
+        for item in read_chat(path, source, columns):
+            if isinstance(item, InputError):
+                raise item
+            lines.append(item)
+    return lines
+
+
 @dataclass
 class ChatFileResult:
     """One chat export being inspected. Iterate ``batches`` for its scored sessions; ``lines``

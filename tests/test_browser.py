@@ -762,3 +762,94 @@ def test_screenshots(browser, site_url: str, tmp_path: Path):
     marks = [mark.text for mark in browser.find_elements(By.CSS_SELECTOR, ".md-search-result mark")]
     assert {"扣", "3", "分"} <= set(marks), marks  # the figure is highlighted where it is written
     _screenshot(browser, tmp_path, "search-figure.png")
+
+
+# ---------------------------------------------------------------------------- the chats report
+
+
+@pytest.fixture(scope="module")
+def chats_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kefu-lint chats --report`` over a generated day of chats and a hostile session."""
+    import csv
+    import sys
+
+    from click.testing import CliRunner
+
+    from kefu_lint.cli import main
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import CHAT_HEADER, chat_export
+    finally:
+        sys.path.pop(0)
+    work = tmp_path_factory.mktemp("chats")
+    with open(work / "day.csv", "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(CHAT_HEADER)
+        writer.writerows(chat_export(2000))
+        writer.writerows([
+            ["X1", "2026-11-20 09:00:00", "顾客", "", "<script>window.pwned=1</script>在吗"],
+            ["X1", "2026-11-20 09:00:50", "客服", "<b>小美</b>", "你好，这个不行"],
+            ["X1", "2026-11-20 09:01:00", "顾客", "", '<img src=x onerror="window.pwned=2">我要投诉'],
+            ["X1", "2026-11-20 09:01:10", "客服", "<b>小美</b>", '亲，请提供订单号哦"><svg onload="window.pwned=3">'],
+        ])
+    result = CliRunner().invoke(main, ["chats", "--no-config", str(work / "day.csv"), "--report", str(work / "report"),
+                                       "-q"])
+    assert result.exit_code == 1, result.output
+    return work / "report"
+
+
+def _full_page(browser, width: int) -> None:
+    browser.set_window_size(width, 900)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(height + 120, 6000))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chats_report_overview(browser, chats_report: Path, tmp_path: Path, width: int):
+    browser.get((chats_report / "index.html").as_uri())
+    try:
+        assert browser.title == "客服质检报告"
+        _full_page(browser, width)
+        # Nothing is fetched: the styles, the script and the charts are in the page.
+        resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert resources == []
+        assert browser.find_elements(By.CSS_SELECTOR, "svg.chart rect.bar")
+        # The page itself does not scroll sideways on a phone; the agents table scrolls in its box.
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        _screenshot(browser, tmp_path, f"chats-overview-{width}.png")
+        # The agents table sorts by a column, both ways.
+        table = browser.find_element(By.ID, "agents")
+        header = table.find_elements(By.CSS_SELECTOR, "thead th")[2]  # 会话
+        header.find_element(By.TAG_NAME, "button").click()
+        counts = [int(c.get_attribute("data-value")) for c in table.find_elements(By.CSS_SELECTOR, "tbody td:nth-child(3)")]
+        assert counts == sorted(counts) and header.get_attribute("aria-sort") == "ascending"
+        header.find_element(By.TAG_NAME, "button").click()
+        counts = [int(c.get_attribute("data-value")) for c in table.find_elements(By.CSS_SELECTOR, "tbody td:nth-child(3)")]
+        assert counts == sorted(counts, reverse=True) and header.get_attribute("aria-sort") == "descending"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_chats_report_agent_page_shows_untrusted_text_as_text(browser, chats_report: Path, tmp_path: Path,
+                                                              width: int):
+    browser.get((chats_report / "index.html").as_uri())
+    link = browser.find_element(By.LINK_TEXT, "<b>小美</b>")  # the agent's name, as text
+    link.click()
+    try:
+        assert browser.find_element(By.TAG_NAME, "h1").text == "客服 <b>小美</b>"
+        assert browser.execute_script("return window.pwned") is None  # no chat text ran
+        bubbles = [b.text for b in browser.find_elements(By.CSS_SELECTOR, ".bubble p")]
+        assert "<script>window.pwned=1</script>在吗" in bubbles
+        assert '<img src=x onerror="window.pwned=2">我要投诉' in bubbles
+        assert not browser.find_elements(By.CSS_SELECTOR, ".bubble img, .bubble svg, .bubble b")
+        marked = browser.find_element(By.CSS_SELECTOR, "li.flagged mark")
+        assert marked.text == "你好" and "KF205" in marked.get_attribute("title")
+        rule = browser.find_element(By.CSS_SELECTOR, 'ul.notes a[href$="/style/conversation/#kf607"]')
+        assert rule.text == "KF607"
+        _full_page(browser, width)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+        _screenshot(browser, tmp_path, f"chats-agent-{width}.png")
+    finally:
+        browser.set_window_size(1280, 900)

@@ -76,7 +76,7 @@ def bars(items: list[tuple[str, float, str, str]], unit_width: float | None = No
     """A horizontal bar chart as inline SVG: ``(label, value, shown value, css class)``."""
     if not items:
         return '<p class="hint">没有数据。</p>'
-    label_width, bar_height, gap, width = 170, 20, 8, 640
+    label_width, bar_height, gap, width = 240, 20, 8, 720
     top = max(value for _, value, _, _ in items) or 1
     scale = (width - label_width - 70) / (unit_width or top)
     height = len(items) * (bar_height + gap) + gap
