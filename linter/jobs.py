@@ -42,11 +42,11 @@ def default_jobs() -> int:
 
 
 def inspect_file(path: str, settings: Settings, columns: ChatColumns, reporter: ChatReporter, output: str,
-                 jobs: int = 1) -> tuple[ChatSummary, Scorecard, list[int]]:
+                 jobs: int = 1, split_at: int = SPLIT_AT) -> tuple[ChatSummary, Scorecard, list[int]]:
     """Inspect one export, writing its sessions' output to ``reporter`` (of format
     ``output``); returns the file's summary, its scorecard and the peak memory (KB) of each
-    worker process (none when inspected here)."""
-    if jobs > 1 and _splittable(path):
+    worker process (none when inspected here). Files of ``split_at`` bytes or more are split."""
+    if jobs > 1 and _splittable(path, split_at):
         return _in_parts(path, settings, columns, reporter, output, jobs)
     summary, card = ChatSummary(), Scorecard()
     result = check_chat_file(inspector_for(settings), path, columns=columns)
@@ -59,11 +59,11 @@ def inspect_file(path: str, settings: Settings, columns: ChatColumns, reporter: 
     return summary, card, []
 
 
-def _splittable(path: str) -> bool:
+def _splittable(path: str, split_at: int) -> bool:
     if Path(path).suffix.lower() not in (".csv", ".jsonl") or "fork" not in multiprocessing.get_all_start_methods():
         return False
     try:
-        return os.path.getsize(path) >= SPLIT_AT
+        return os.path.getsize(path) >= split_at
     except OSError:
         return False  # reported as an input error by the one-process path
 
