@@ -170,9 +170,13 @@ class Summary:
             return
         self.files += 1
         self.templates += result.templates
-        if result.errors:
+        self.add_errors(result.errors)
+
+    def add_errors(self, errors: list[InputError]) -> None:
+        """The input errors of one file."""
+        if errors:
             self.files_with_errors += 1
-            self.errors.extend(map(str, result.errors))
+            self.errors.extend(map(str, errors))
 
     def failing(self, threshold: str) -> int:
         """Findings at or above the severity ``threshold``."""
@@ -335,14 +339,17 @@ class ChatSummary(Summary):
     def add_file(self, result: ChatFileResult) -> None:
         self.files += 1
         self.lines += result.lines
-        if result.errors:
-            self.files_with_errors += 1
-            self.errors.extend(map(str, result.errors))
+        self.add_errors(result.errors)
 
-    def merge(self, other: ChatSummary) -> None:
-        """Add the counts of another summary (of another part of the same file)."""
+    def merge(self, other: ChatSummary, whole: bool = False) -> None:
+        """Add the counts of another summary: of another part of the same file, or (``whole``)
+        of other files, their input errors included."""
         self.templates += other.templates
         self.lines += other.lines
         self.sessions += other.sessions
         self.by_severity.update(other.by_severity)
         self.by_rule.update(other.by_rule)
+        if whole:
+            self.files += other.files
+            self.files_with_errors += other.files_with_errors
+            self.errors.extend(other.errors)

@@ -235,34 +235,39 @@ class SessionKind:
         raise NotImplementedError
 
 
-class FirstResponse(SessionKind):
-    name = "first_response"
+class _Timed(SessionKind):
+    """A kind that reports waits over the limit the settings give (``setting``, seconds)."""
+
+    setting: ClassVar[str]
 
     def __init__(self, rule, settings, shared, scenes) -> None:
         super().__init__(rule, settings, shared, scenes)
-        self.limit = settings.first_response
+        self.limit = getattr(settings, self.setting)
+
+    def over(self, seconds: float | None) -> str | None:
+        """The text for the rule's message when ``seconds`` is over the limit."""
+        if seconds is None or seconds <= self.limit:
+            return None
+        return f"{duration(seconds)}（上限 {duration(self.limit)}）"
+
+
+class FirstResponse(_Timed):
+    name = "first_response"
+    setting = "first_response"
 
     def check(self, chat):
-        seconds = chat.first_response
-        if seconds is None or seconds <= self.limit:
-            return ()
-        return ((chat.turns[chat.first_reply].at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"),)
+        text = self.over(chat.first_response)
+        return ((chat.turns[chat.first_reply].at[0], text),) if text else ()
 
 
-class SlowReply(SessionKind):
+class SlowReply(_Timed):
     name = "slow_reply"
-
-    def __init__(self, rule, settings, shared, scenes) -> None:
-        super().__init__(rule, settings, shared, scenes)
-        self.limit = settings.slow_reply
+    setting = "slow_reply"
 
     def check(self, chat):
         for i, turn in enumerate(chat.turns):
-            if turn.role != AGENT or i == chat.first_reply:
-                continue
-            seconds = chat.wait(i)
-            if seconds is not None and seconds > self.limit:
-                yield turn.at[0], f"{duration(seconds)}（上限 {duration(self.limit)}）"
+            if turn.role == AGENT and i != chat.first_reply and (text := self.over(chat.wait(i))):
+                yield turn.at[0], text
 
 
 class Unanswered(SessionKind):

@@ -386,10 +386,7 @@ def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max
     for path, _ in files:
         found, card, _ = inspect_file(path, inspector.settings, columns, reporter, output_format,
                                       jobs or default_jobs())
-        summary.merge(found)
-        summary.files += found.files
-        summary.files_with_errors += found.files_with_errors
-        summary.errors.extend(found.errors)
+        summary.merge(found, whole=True)
         cards.append(card)
         for error in found.errors:
             click.echo(f"kefu-lint: {error}", err=True)

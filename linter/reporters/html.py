@@ -59,6 +59,12 @@ def _page(title: str, body: str, root: str = "") -> str:
     )
 
 
+def _stats(stats: list[tuple[str, str]]) -> str:
+    """The row of figures at the top of a page: ``(value, label)``."""
+    return ('<section class="stats">' + "".join(f'<div class="stat"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
+                                                for v, k in stats) + "</section>")
+
+
 def _score_class(score: float) -> str:
     return "low" if score < 60 else "mid" if score < 80 else ""
 
@@ -123,8 +129,7 @@ class _Report:
             f'<header class="top"><h1>{TITLE}</h1><p>{esc(chat_summary_line(summary))}</p>'
             f'<p>生成于 {esc(time.strftime("%Y-%m-%d %H:%M"))} · kefu-lint {esc(__version__)}</p></header>',
             "<main>",
-            '<section class="stats">' + "".join(f'<div class="stat"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
-                                                for v, k in stats) + "</section>",
+            _stats(stats),
             self.errors(),
             self.agents_table(agents, pages),
             '<section class="charts">',
@@ -223,8 +228,7 @@ class _Report:
             f'<header class="top"><p><a href="../index.html">← 返回总览</a></p><h1>客服 {esc(agent.agent)}</h1>'
             f"<p>{esc(TITLE)}</p></header>",
             "<main>",
-            '<section class="stats">' + "".join(f'<div class="stat"><b>{esc(v)}</b><span>{esc(k)}</span></div>'
-                                                for v, k in stats) + "</section>",
+            _stats(stats),
             self.rules_table(agent.findings, agent.replies, "TA 的问题"),
             f"<section><h2>得分最低的会话</h2><p class=\"hint\">按 TA 在会话里的得分从低到高，最多 {len(worst)} 个；"
             "标出的文字和下面的说明就是问题所在，规则代码链接到手册。</p>",
