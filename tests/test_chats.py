@@ -237,6 +237,23 @@ def test_scores_and_the_agents_table() -> None:
     assert halves.table() == table
 
 
+def test_the_streaming_api(tmp_path: Path) -> None:
+    from kefu_lint import check_chats
+    from kefu_lint.loaders import InputError
+
+    write_csv(tmp_path / "a.csv", MODEL)
+    write_csv(tmp_path / "b.csv", POOR)
+    results = list(check_chats([str(tmp_path)]))
+    assert [Path(r.path).name for r in results] == ["a.csv", "b.csv"]
+    scored = [s for r in results for batch in r.batches for s in batch]
+    assert [s.session.id for s in scored] == ["S1", "S2"] and [r.lines for r in results] == [6, 3]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="没有找到聊天记录文件"):
+        list(check_chats([str(tmp_path / "empty")]))
+    missing = next(check_chats([str(tmp_path / "nothing.csv")]))
+    assert list(missing.batches) == [] and "文件不存在" in str(missing.errors[0])
+
+
 def test_score_session_takes_lines_in_any_order() -> None:
     text = "\n".join(",".join(r) for r in [HEADER, *POOR])
     lines = lines_of(text)
