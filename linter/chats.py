@@ -181,20 +181,20 @@ class Conversation:
         start, reply = self.turns[index - 1].first.time, self.turns[index].first.time
         return None if start is None or reply is None else max(0.0, reply - start)
 
-    def reply_templates(self) -> Iterator[tuple[int, Template]]:
-        """Each agent turn with words as a template to lint, the customer turn before it as
-        ``customer`` (which is what the after-sales rules need: KF302 looks for a problem in
-        it, as it does for a template that carries the customer's words)."""
-        session = self.session
-        for i, turn in enumerate(self.turns):
+    def replies(self) -> Iterator[tuple[int, str, str | None]]:
+        """Each agent turn with words, to lint as a template: its index, its text, and the
+        customer turn before it as ``customer`` (which is what the after-sales rules need:
+        KF302 looks for a problem in it, as it does for a template that carries the customer's
+        words)."""
+        turns = self.turns
+        for i, turn in enumerate(turns):
             if turn.role != AGENT:
                 continue
             text = turn.text
             if not text:
                 continue
-            before = self.turns[i - 1] if i else None
-            customer = before.text or None if before and before.role == CUSTOMER else None
-            yield i, Template(session.path, text, turn.first.line, customer=customer, sheet=session.sheet)
+            before = turns[i - 1] if i else None
+            yield i, text, before.text or None if before and before.role == CUSTOMER else None
 
 
 # ---------------------------------------------------------------------------- conversation rules
@@ -466,18 +466,27 @@ class Inspector:
 
     def score(self, batch: list[Session]) -> list[Scored]:
         """Inspect a batch of sessions: their agent turns are linted together, in one engine
-        batch; each session's findings are the same as when it is inspected alone."""
+        batch, and a reply sent again to the same customer words (a quick reply after 在吗) is
+        linted once — no reply rule keeps state across replies in chats (KF105 is off), so
+        each session's findings are the same as when it is inspected alone."""
         chats = [Conversation(session) for session in batch]
-        templates, owners = [], []
+        templates: list[Template] = []
+        owners: list[list[tuple[int, int]]] = []  # per template: the (chat, turn) pairs it stands for
+        unique: dict[tuple[str, str | None], int] = {}
         for c, chat in enumerate(chats):
-            for t, template in chat.reply_templates():
-                template.id = str(len(templates))
-                templates.append(template)
-                owners.append((c, t))
+            session = chat.session
+            for t, text, customer in chat.replies():
+                k = unique.get((text, customer))
+                if k is None:
+                    k = unique[(text, customer)] = len(templates)
+                    templates.append(Template(session.path, text, chat.turns[t].first.line, id=str(k),
+                                              customer=customer, sheet=session.sheet))
+                    owners.append([])
+                owners[k].append((c, t))
         found: list[list[ChatFinding]] = [[] for _ in chats]
         for f in self.linter.session().lint(templates):
-            c, t = owners[int(f.template)]
-            found[c].append(self._reply_finding(chats[c].turns[t], f))
+            for c, t in owners[int(f.template)]:
+                found[c].append(self._reply_finding(chats[c].turns[t], f))
         return [self._scored(chat, findings) for chat, findings in zip(chats, found)]
 
     @staticmethod

@@ -329,7 +329,7 @@ def test_the_output_does_not_depend_on_the_number_of_jobs(tmp_path: Path, output
     finally:
         sys.path.pop(0)
     rows = [list(row) for row in chat_export(3000)]
-    rows[10][1] = "不是时间"  # an input error, reported once whatever the jobs
+    rows[10][1], rows[20][1], rows[30][2] = "不是时间", "也不是", "路人"  # input errors, reported once
     path = write_csv(tmp_path / "day.csv", rows, list(CHAT_HEADER))
     results = []
     for jobs in (1, 2, 3):
@@ -340,7 +340,11 @@ def test_the_output_does_not_depend_on_the_number_of_jobs(tmp_path: Path, output
         reporter.finish(summary, card)
         assert len(peaks) == (jobs if jobs > 1 else 0)
         results.append((out.getvalue(), summary.errors, card.table(), summary.sessions, summary.lines))
-    assert results[0][1] == [f"{path}:12: 无法识别的时间「不是时间」（应为 2026-11-20 15:04:05 这样的日期和时间）"]
+    assert results[0][1] == [
+        f"{path}:12: 无法识别的时间「不是时间」（应为 2026-11-20 15:04:05 这样的日期和时间）",
+        f"{path}:32: 未知的角色「路人」（应为顾客/买家/客户、客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
+        f"{path}: 另有 1 行的时间也无法识别（第一处在第 12 行）",
+    ]
     assert results[0] == results[1] == results[2]
 
 

@@ -11,9 +11,10 @@ cards a platform inserts (a message type such as 商品卡片, or a text that ``
 takes for a card: ``[订单卡片] …``, ``【商品链接】…``, a bare link) come as ``SYSTEM`` lines; a picture, voice message or file
 (``[图片]``, or such a message type) is a line of its speaker with no words to check.
 
-Problems are ``InputError`` values in place of the lines they concern: a row with more or
-fewer fields than the header, an unknown role (once per value), a time that cannot be read
-(the first one, then how many more at the end of the file). Missing columns stop the file.
+Problems are ``InputError`` values among the lines: a row with more or fewer fields than the
+header, an unknown role (once per value; its lines are left out), a time that cannot be read
+(the first one, then how many more at the end of the file; the line counts, without a time).
+Missing columns stop the file.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class _Rows:
         self.path, self.sheet, self.part = path, sheet, part
         self.label = f"{path}[{sheet}]" if sheet else path
         self.roles: dict[str, str] = {}  # a role cell as written -> its role (or _SKIP)
+        self.errors: list[InputError] = []  # found by ``line``, for the reader to yield
         self.bad_times = 0
         self.first_bad: int | None = None
         self.line = self._compile(where)
@@ -110,18 +112,33 @@ class _Rows:
     def _compile(self, where: dict[str, int | None]):
         si, ri, ti = where["session"], where["role"], where["text"]
         ai, mi, yi = where["agent"], where["time"], where["type"]
-        roles, role_of, time_of = self.roles, self._role, self._time
+        roles, role_of, time_of, errors = self.roles, self._role, self._time, self.errors
         path, sheet, epoch, iso = self.path, self.sheet, _EPOCH, datetime.fromisoformat
         mine, parts = self.part
 
-        def line(cells: list[str], number: int) -> ChatLine | InputError | None:
+        def line(cells: list[str], number: int) -> ChatLine | None:
             text = cells[ti].strip()
             if not text:
                 return None
+            session = cells[si].strip()
+            theirs = parts > 1 and session and crc32(session.encode()) % parts != mine
+            if theirs and mine:  # another part's line: only the first part reports its errors
+                return None
             agent = cells[ai].strip() or None if ai is not None else None
             role = roles.get(cells[ri]) or role_of(cells[ri], agent, number)
-            if role is _SKIP or isinstance(role, InputError):
-                return None if role is _SKIP else role
+            if role is _SKIP:
+                return None
+            time = None
+            if mi is not None and (raw := cells[mi]):
+                try:
+                    time = (iso(raw) - epoch).total_seconds()
+                except (ValueError, TypeError):
+                    time = time_of(raw, number)  # None, the error noted: the line counts without a time
+            if not session:
+                errors.append(InputError(self.label, "这一行没有会话ID", number))
+                return None
+            if theirs:
+                return None
             media = False
             if yi is not None and (kind := _TYPE.get(header_key(cells[yi]))):
                 media, role = kind == "media", SYSTEM if kind != "media" else role
@@ -130,49 +147,41 @@ class _Rows:
                     media = True
                 elif is_card(text):
                     role = SYSTEM
-            time = None
-            if mi is not None and (raw := cells[mi]):
-                try:
-                    time = (iso(raw) - epoch).total_seconds()
-                except (ValueError, TypeError):
-                    time = time_of(raw, number)
-                    if isinstance(time, InputError):
-                        return time
-            session = cells[si].strip()
-            if not session:
-                return InputError(self.label, "这一行没有会话ID", number)
-            if parts > 1 and crc32(session.encode()) % parts != mine:
-                return None
             return _NEW(ChatLine, (path, number, session, role, text, time, agent, sheet, media))
 
         return line
 
     def _role(self, value: str, agent: str | None, number: int):
         """The role of a role cell not seen before (cached), AGENT for a sender column that
-        names the line's agent, or for an unknown value the InputError the first time and
-        ``_SKIP`` after that."""
+        names the line's agent, or ``_SKIP`` for an unknown value (an error the first time)."""
         role = _ROLE.get(header_key(value))
         if role is not None:
             self.roles[value] = role
             return role
         if value.strip() and value.strip() == agent:
             return AGENT
-        if value in self.roles:
-            return _SKIP
-        self.roles[value] = _SKIP
-        return InputError(self.label, f"未知的角色「{value.strip()}」（应为顾客/买家/客户、客服/卖家/商家或"
-                                      f"系统/机器人/自动回复）；这个角色的行都不计入", number)
+        if value not in self.roles:
+            self.roles[value] = _SKIP
+            self.errors.append(InputError(self.label, f"未知的角色「{value.strip()}」（应为顾客/买家/客户、"
+                                                      f"客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
+                                          number))
+        return _SKIP
 
-    def _time(self, raw: str, number: int) -> float | None | InputError:
+    def _time(self, raw: str, number: int) -> float | None:
         try:
             return seconds(raw)
         except ValueError:
             self.bad_times += 1
-            if self.first_bad is not None:
-                return None
-            self.first_bad = number
-            return InputError(self.label, f"无法识别的时间「{raw.strip()}」（应为 2026-11-20 15:04:05 这样的"
-                                          f"日期和时间）", number)
+            if self.first_bad is None:
+                self.first_bad = number
+                self.errors.append(InputError(self.label, f"无法识别的时间「{raw.strip()}」（应为 2026-11-20 "
+                                                          f"15:04:05 这样的日期和时间）", number))
+            return None
+
+    def flush(self) -> list[InputError]:
+        """The errors found since the last call."""
+        found, self.errors[:] = list(self.errors), []
+        return found
 
     def end(self) -> Iterator[InputError]:
         if self.bad_times > 1:
@@ -197,13 +206,15 @@ def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int
     header = first[1]
     rows = _Rows(path, _columns(path, header, columns, 1), part=part)
     width = len(header)
-    make = rows.line
+    make, errors = rows.line, rows.errors
     for start, cells, _ in records:
         if len(cells) != width:
             if any(c.strip() for c in cells):
                 yield _ragged(path, len(cells), width, start)
             continue
         line = make(cells, start)
+        if errors:
+            yield from rows.flush()
         if line is not None:
             yield line
     yield from rows.end()
@@ -224,6 +235,7 @@ def _xlsx(path: str, data: bytes, columns: ChatColumns, part: tuple[int, int]) -
         if len(cells) < width:
             cells += [""] * (width - len(cells))
         line = rows.line(cells, number)
+        yield from rows.flush()
         if line is not None:
             yield line
     if rows is not None:
@@ -257,6 +269,7 @@ def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[i
                 rows.line = rows._compile(where)
         cells = [_json_text(item.get(key)) for key in keys]
         line = rows.line(cells, number)
+        yield from rows.flush()
         if line is not None:
             yield line
     if rows is None:
