@@ -160,8 +160,8 @@ def _apply(settings: Settings, data: dict, where: str) -> Settings:
     return replace(settings, **changes)
 
 
-_KEYS = ("select", "ignore", "fail-on", "max-length", "placeholders", "emoticons", "exclude", "base-url",
-         "severity", "words")
+_KEYS = ("select", "ignore", "fail-on", "max-length", "first-response", "slow-reply", "placeholders", "emoticons",
+         "exclude", "base-url", "severity", "words")
 
 
 def did_you_mean(value: str, known) -> str:
