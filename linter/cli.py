@@ -372,6 +372,8 @@ def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max
                   base_url, first_response, slow_reply, session_column, time_column, role_column, agent_column,
                   text_column, type_column, quiet, jobs) -> None:
     """质检导出的聊天记录（.csv .xlsx .jsonl）或目录：每条客服回复按话术规则检查，再看整段会话，给每位客服打分。"""
+    if "-" in paths:
+        _fail("chats 不读标准输入（-）：请给出导出的聊天记录文件或目录")
     settings = _settings(config_path, no_config, select=select, ignore=ignore, fail_on=fail_on,
                          max_length=max_length, base_url=base_url, first_response=first_response,
                          slow_reply=slow_reply)

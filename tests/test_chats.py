@@ -395,6 +395,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, name: str, content: by
 def test_no_chat_file_found_is_exit_2(tmp_path: Path) -> None:
     result = chats(str(tmp_path))
     assert result.exit_code == 2 and "没有找到聊天记录文件（支持 .csv .xlsx .jsonl）" in result.stderr
+    result = chats("-")
+    assert result.exit_code == 2 and "chats 不读标准输入" in result.stderr
+    result = chats(str(tmp_path), "--first-response", "0")
+    assert result.exit_code == 2 and "Traceback" not in result.output
 
 
 # ---------------------------------------------------------------------------- the report
