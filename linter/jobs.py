@@ -3,8 +3,9 @@
 A large CSV or JSON Lines export is inspected by ``jobs`` worker processes at once: each reads
 the whole file (parsing is the cheap part) but keeps only the sessions of its part, split by
 a stable hash of the session id (``check_chat_file(part=...)``), and inspects them. A worker
-renders each of its sessions with the run's reporter into a spool file, in the order the
-sessions end in the file, and returns its counts and scorecard. The main process merges the
+renders each of its sessions with the run's reporter into a spool file (UTF-8, each with the
+line it ends on), in the order the sessions end in the file, and returns its counts and
+scorecard. The main process merges the
 spools by the line each session ends on — the order one process writes them in — so the
 output is the same, byte for byte, whatever the number of jobs (``tests/test_chats.py``).
 Input errors are those of the first part: every part sees the same ones.
@@ -18,8 +19,8 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import os
-import pickle
 import resource
+import struct
 import tempfile
 from collections.abc import Iterator
 from operator import itemgetter
@@ -70,12 +71,12 @@ def _splittable(path: str, split_at: int) -> bool:
 
 def _in_parts(path, settings, columns, reporter, output, jobs):
     with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
-        work = [(path, settings, columns, output, reporter.quiet, (k, jobs), os.path.join(spools, f"{k}.pickle"))
+        work = [(path, settings, columns, output, reporter.quiet, (k, jobs), os.path.join(spools, f"{k}.spool"))
                 for k in range(jobs)]
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             parts = pool.map(_part, work, chunksize=1)
-        reporter.write(fragment for _, fragment in heapq.merge(*map(_spooled, (w[-1] for w in work)),
-                                                               key=itemgetter(0)))
+        reporter.write_encoded(fragment for _, fragment in heapq.merge(*map(_spooled, (w[-1] for w in work)),
+                                                                       key=itemgetter(0)))
     summary = parts[0][0]  # files, input errors: the first part's
     for other, _, _ in parts[1:]:
         summary.merge(other)
@@ -91,18 +92,21 @@ def _part(job) -> tuple[ChatSummary, Scorecard, int]:
     with open(spool, "wb") as out:
         for batch in result.batches:
             summary.add_scored(batch)
+            records = []
             for scored in batch:
                 card.add(scored)
-            pickle.dump([(s.session.lines[-1].line, reporter.fragment(s)) for s in batch], out,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+                fragment = reporter.fragment(scored).encode("utf-8")
+                records.append(_RECORD.pack(scored.session.lines[-1].line, len(fragment)) + fragment)
+            out.write(b"".join(records))
     summary.add_file(result)
     return summary, card, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _spooled(spool: str) -> Iterator[tuple[int, str]]:
+_RECORD = struct.Struct("<QQ")  # a spooled session: the line it ends on, its fragment's length
+
+
+def _spooled(spool: str) -> Iterator[tuple[int, bytes]]:
     with open(spool, "rb") as source:
-        while True:
-            try:
-                yield from pickle.load(source)
-            except EOFError:
-                return
+        while head := source.read(_RECORD.size):
+            end, size = _RECORD.unpack(head)
+            yield end, source.read(size)

@@ -11,6 +11,7 @@ A reporter renders each scored session as a fragment and writes the fragments in
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -60,19 +61,30 @@ class ChatReporter:
 
     def write(self, fragments: Iterable[str]) -> None:
         """Write sessions' fragments, in order, a few hundred at a time."""
-        parts: list[str] = []
+        self._write(fragments, self.out.write, self.separator)
+
+    def write_encoded(self, fragments: Iterable[bytes]) -> None:
+        """``write`` for fragments already encoded as UTF-8 (by worker processes): copied to
+        the output's bytes when it is UTF-8 too."""
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None or codecs.lookup(getattr(self.out, "encoding", None) or "ascii").name != "utf-8":
+            self.write(fragment.decode("utf-8") for fragment in fragments)
+            return
+        self.out.flush()
+        self._write(fragments, buffer.write, self.separator.encode())
+        buffer.flush()
+
+    def _write(self, fragments, write, separator) -> None:
+        parts = []
         for fragment in fragments:
             if fragment:
                 parts.append(fragment)
                 if len(parts) >= 512:
-                    self._flush(parts)
-                    parts = []
+                    write((separator[:0] if self.first else separator) + separator.join(parts))
+                    self.first, parts = False, []
         if parts:
-            self._flush(parts)
-
-    def _flush(self, parts: list[str]) -> None:
-        self.out.write(("" if self.first else self.separator) + self.separator.join(parts))
-        self.first = False
+            write((separator[:0] if self.first else separator) + separator.join(parts))
+            self.first = False
 
     def sessions(self, batch: list[Scored]) -> None:
         self.write(map(self.fragment, batch))
