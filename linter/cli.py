@@ -357,8 +357,8 @@ def _fail(message: str) -> None:
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="把 HTML 质检报告写到这个目录：index.html 是总览，每位客服一页，不联网也能直接打开。")
 @_rule_options
-@click.option("--first-response", type=PositiveInt(), metavar="秒", help="首次响应的上限（KF601，默认 30 秒）。")
-@click.option("--slow-reply", type=PositiveInt(), metavar="秒", help="对话中回复的上限（KF602，默认 120 秒）。")
+@click.option("--first-response", type=PositiveInt(), metavar="SECONDS", help="首次响应的上限秒数（KF601，默认 30）。")
+@click.option("--slow-reply", type=PositiveInt(), metavar="SECONDS", help="对话中回复的上限秒数（KF602，默认 120）。")
 @click.option("--session-column", metavar="NAME", help="会话ID 所在列的表头（JSON Lines：键名，下同）。")
 @click.option("--time-column", metavar="NAME", help="发送时间所在列的表头。")
 @click.option("--role-column", metavar="NAME", help="角色（顾客 / 客服 / 系统）所在列的表头。")
