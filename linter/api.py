@@ -21,14 +21,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .chats import ChatLine, Inspector, Scored, Session, sessions
 from .config import Settings
 from .engine import Linter
 from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, read
-from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
-from .loaders.chats import ChatColumns, read_chat
 from .model import SEVERITIES, Finding, Template
+
+if TYPE_CHECKING:
+    from .loaders.chats import ChatColumns
 
 BATCH = 4096  # templates linted at a time: large enough for whole-batch scans, small for memory
 
@@ -242,9 +244,12 @@ def score_session(lines: Iterable[ChatLine], settings: Settings | None = None) -
     return inspector_for(settings).score([Session.of(lines)])[0]
 
 
-def chat_lines(path: str, columns: ChatColumns = ChatColumns()) -> list[ChatLine]:
+def chat_lines(path: str, columns: ChatColumns | None = None) -> list[ChatLine]:
     """Every line of one chat export, for a partition of a dataset (README: Dask); the first
     input error is raised, as an ``InputError``."""
+    from .loaders.chats import ChatColumns, read_chat  # chat exports: not needed to lint replies
+
+    columns = columns or ChatColumns()
     lines = []
     with _open(path) as source:
         for item in read_chat(path, source, columns):
@@ -269,8 +274,10 @@ CHAT_BATCH = 8192  # chat lines inspected at a time
 
 
 def check_chats(paths: Iterable[str], settings: Settings | None = None, *,
-                columns: ChatColumns = ChatColumns()) -> Iterator[ChatFileResult]:
+                columns: ChatColumns | None = None) -> Iterator[ChatFileResult]:
     """Inspect chat exports: files, and folders searched for ``.csv .xlsx .jsonl``."""
+    from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
+
     inspector = inspector_for(settings)
     paths = list(paths)
     files = discover(paths, inspector.settings.exclude, CHAT_SUFFIXES)
@@ -280,7 +287,7 @@ def check_chats(paths: Iterable[str], settings: Settings | None = None, *,
         yield check_chat_file(inspector, path, columns=columns)
 
 
-def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns = ChatColumns(),
+def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns | None = None,
                     part: tuple[int, int] = (0, 1)) -> ChatFileResult:
     """Inspect one chat export; with ``part=(k, n)`` only the sessions of part k of n (the
     input errors are those of part 0): ``jobs.py`` runs the parts in processes of their own."""
@@ -289,8 +296,11 @@ def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns = C
     return result
 
 
-def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns, part: tuple[int, int]
-                  ) -> Iterator[list[Scored]]:
+def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns | None,
+                  part: tuple[int, int]) -> Iterator[list[Scored]]:
+    from .loaders.chats import SUFFIXES as CHAT_SUFFIXES, ChatColumns, read_chat  # not needed to lint replies
+
+    columns = columns or ChatColumns()
     path = result.path
     errors = result.errors if part[0] == 0 else []
     try:

@@ -15,13 +15,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import CHAT_SUFFIXES, ChatSummary, FileResult, Summary, check_file, inspector_for, linter_for
+from .api import ChatSummary, FileResult, Summary, check_file, inspector_for, linter_for
 from .chats import Scorecard
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
 from .jobs import default_jobs, inspect_file
 from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
+from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
 from .loaders.chats import ChatColumns
 from .model import SEVERITIES, SEVERITY_NAMES, display_width
 from .reporters import FORMATS, Text
