@@ -12,7 +12,9 @@ time and the median peak memory (max RSS) of that process. The peers, measured i
 on the same file: one compiled regular expression over the file (a floor), and, when ``npm`` is
 available, textlint with textlint-rule-prh and seven words (installed with ``npm install`` into
 ``$KEFU_LINT_BENCH_CACHE``, default ``~/.cache/kefu-lint-bench``). ``--write-docs`` writes the
-table and a plot into ``docs/tools/performance.md``.
+table and a plot into ``docs/tools/performance.md``. ``chats_case`` adds ``kefu-lint chats`` on
+chat exports (``corpus.chat_export``) of the same sizes as the chat logs, with all CPUs and with
+one, its peak memory summed over the process tree.
 """
 
 from __future__ import annotations
