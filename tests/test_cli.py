@@ -361,3 +361,16 @@ def test_rules_columns_line_up_in_a_terminal() -> None:
 def test_stdin_fix_message_has_no_stray_space() -> None:
     result = run("--fix", "-", "--no-config", stdin="你好\n".encode())
     assert result.exit_code == 2 and "标准输入（-）" in result.stderr
+
+
+def test_allow_and_deny_work_on_the_reworked_rules(tmp_path: Path) -> None:
+    config = write(tmp_path, "kefu-lint.toml",
+                   '[words.KF101]\nallow = ["改不了"]\n[words.KF104]\ndeny = ["自己想办法"]\n'
+                   '[words.KF403]\nallow = ["公众号"]\n')
+    replies = write(tmp_path, "a.txt", "亲 地址改不了的\n您自己想办法吧\n关注公众号领券\n")
+    found = {(f["line"], f["rule"]) for f in json.loads(
+        run("--config", config, "--format", "json", replies).output)["findings"]}
+    assert (1, "KF101") not in found and (2, "KF104") in found and (3, "KF403") not in found
+    plain = {(f["line"], f["rule"]) for f in json.loads(
+        run("--no-config", "--format", "json", replies).output)["findings"]}
+    assert (1, "KF101") in plain and (3, "KF403") in plain
