@@ -17,7 +17,7 @@ const {loadPyodide} = await import(pathToFileURL(path.join(pyodideDir, "pyodide.
 const pyodide = await loadPyodide({
   indexURL: pyodideDir + path.sep,
   _makeSnapshot: true,
-  env: {KEFU_LINT_DICTIONARY: fsDictionary, HOME: "/home/pyodide"},
+  env: {KEFU_LINT_DICTIONARY: fsDictionary},
   stdout: (text) => console.log(text),
   stderr: (text) => console.error(text),
 });

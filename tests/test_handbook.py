@@ -189,7 +189,7 @@ def test_no_mermaid_or_remote_assets_in_sources():
     assert not re.search(r"^\s*-\s*(?:https?:)?//", config, re.M), "remote extra_css/extra_javascript"
     assert "mermaid" not in config
     assert "navigation.instant" not in config or "document$" in (
-        DOCS / "javascripts/calculators.js").read_text(encoding="utf-8")
+        DOCS / "javascripts/on-page.js").read_text(encoding="utf-8")
     for path in DOCS.rglob("*"):
         if path.suffix in {".md", ".js", ".css"}:
             text = path.read_text(encoding="utf-8")
@@ -325,7 +325,7 @@ def test_staff_pages_request_nothing_external(built_site: Path, page: str):
     assert not _external_requests(html)
     for script in re.findall(r'<script src="([^"]+)"', html):
         assert not re.match(r"(?:https?:)?//", script), script
-    for name in ("calculators.js", "copy-reply.js", "aftersale-tree.js"):
+    for name in ("on-page.js", "calculators.js", "copy-reply.js", "aftersale-tree.js"):
         assert f'javascripts/{name}"' in html, name
 
 

@@ -248,12 +248,5 @@
 
   window.kefuAftersaleTree = { init: init };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.kefuOnPage(init);
 })();

@@ -95,12 +95,5 @@
   // 供测试或控制台调用
   window.kefuCalculators = { returnDeadline: returnDeadline, lateCompensation: lateCompensation };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.kefuOnPage(init);
 })();

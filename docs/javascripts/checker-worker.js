@@ -52,7 +52,7 @@ async function init(message) {
   const {loadPyodide} = await import(new URL("pyodide.mjs", message.pyodide).href);
   const options = {
     indexURL: message.pyodide,
-    env: {KEFU_LINT_DICTIONARY: message.fsDictionary, HOME: "/home/pyodide"},
+    env: {KEFU_LINT_DICTIONARY: message.fsDictionary},
     stdout: (text) => console.log(text),
     stderr: (text) => console.warn(text),
   };

@@ -127,12 +127,5 @@
 
   window.kefuCopyReply = { replyText: replyText, copy: copy };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.kefuOnPage(init);
 })();
