@@ -390,8 +390,7 @@ class Requires(Kind):
                 if pattern.search(text) is not None:
                     break
             else:
-                end = text.find("\n")
-                yield template, (0, len(text) if end < 0 else end, "")
+                yield template, (0, first_line_end(text), "")
 
 
 class Emoji(Requires):
@@ -411,19 +410,12 @@ class Emoji(Requires):
         if self.firsts is None:
             yield from super().check_all(templates)
             return
-        search = self.firsts.search
-        bare = [t for t in templates if search(t.reply) is None]
-        if len(bare) == len(templates):
-            found = bare
-        else:
-            ids = {id(t) for t in bare}
-            rest = [t for t in templates if id(t) not in ids]
-            lacking = {id(t) for t, _ in super().check_all(rest)}
-            found = [t for t in templates if id(t) in ids or id(t) in lacking]
-        for template in found:
+        first, patterns = self.firsts.search, self.patterns
+        for template in templates:
             text = template.reply
-            end = text.find("\n")
-            yield template, (0, len(text) if end < 0 else end, "")
+            if first(text) is not None and any(p.search(text) for p in patterns):
+                continue
+            yield template, (0, first_line_end(text), "")
 
 
 class Longer(Kind):
@@ -602,8 +594,7 @@ class Duplicate(Kind):
                 seen[key] = template.id or template.line
                 continue
             name = first if isinstance(first, str) else f"第 {first} 行"
-            end = template.reply.find("\n")
-            yield template, (0, len(template.reply) if end < 0 else end, name)
+            yield template, (0, first_line_end(template.reply), name)
 
 
 KINDS: dict[str, type[Kind]] = {

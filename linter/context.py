@@ -106,9 +106,9 @@ _WARNS = re.compile(r"不要|别|切勿|谨防|小心|请勿|千万|以免|防�
 
 
 def warning(text: str, cs: int, ce: int, start: int, end: int) -> bool:
-    after = [s for s, e in clauses(text) if s >= ce]  # or the clause right after warns
-    return bool(_WARNS.search(text, cs, start) or _WARNS.search(text, end, ce)
-                or (after and _WARNS.search(text, after[0], clause(text, after[0], after[0])[1])))
+    """The clause, or the one right after it, warns (…不是我们客服的 千万不要转账)."""
+    after = next((e for s, e in clauses(text) if s >= ce), ce)
+    return bool(_WARNS.search(text, cs, after))
 
 
 _OWN = re.compile(r"这[几两三四五些]款|几款|[款个]里|店里|店内|本店|我们店|店铺|全店|系列里|里面|当中|之中")

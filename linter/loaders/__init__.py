@@ -112,24 +112,26 @@ def _decode_stream(path: str, source: BinaryIO, legacy: bool, whole: bool):
         source.seek(0)
         decoder = codecs.getincrementaldecoder(codec)()
         parts: list[str] = []
-        lines = 0
-        content = False
-        try:
-            while chunk := source.read(_CHUNK):
-                if b"\0" in chunk:
-                    raise InputError(path, "是二进制文件，不是文本（支持 .yaml .txt .csv .md）")
-                content = content or bool(chunk.strip())
-                try:
-                    text = decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    first = first or lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
-                    raise
-                lines += chunk.count(b"\n")
-                if whole:
-                    parts.append(text)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            first = first or lines + 1
+        lines, content, failed = 0, False, None  # failed: the line where the codec fails
+        while chunk := source.read(_CHUNK):
+            if b"\0" in chunk:
+                raise InputError(path, "是二进制文件，不是文本（支持 .yaml .txt .csv .md）")
+            content = content or bool(chunk.strip())
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                failed = lines + chunk.count(b"\n", 0, max(exc.start, 0)) + 1
+                break
+            lines += chunk.count(b"\n")
+            if whole:
+                parts.append(text)
+        else:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                failed = lines + 1
+        if failed is not None:
+            first = first or failed  # the line the first codec (UTF-8) fails at
             continue
         if not content:
             raise InputError(path, "文件为空")
