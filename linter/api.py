@@ -20,6 +20,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ from .model import SEVERITIES, Finding, Template
 
 if TYPE_CHECKING:
     from .loaders.chats import ChatColumns
+
+_SEVERITY, _RULE = attrgetter("severity"), attrgetter("rule")
 
 BATCH = 4096  # templates linted at a time: large enough for whole-batch scans, small for memory
 
@@ -83,8 +86,13 @@ def check_paths(paths: Iterable[str], settings: Settings | None = None, *, colum
 
 
 def check_file(linter: Linter, path: str, *, named: bool = True, columns: Columns = Columns(),
-               stdin_filename: str | None = None, data: bytes | None = None) -> FileResult:
-    """Check one file (``-``: standard input; ``data``: its bytes, already read)."""
+               stdin_filename: str | None = None, data: bytes | None = None,
+               lines: tuple[int, int] | None = None) -> FileResult:
+    """Check one file (``-``: standard input; ``data``: its bytes, already read). With
+    ``lines=(first, end)``, only the templates that start on lines first to end - 1, and the
+    input errors there (and, for the part from line 1, those of the whole file): ``jobs.py``
+    checks the parts of a large file in processes of their own. The templates before the part
+    are still read, for the rules that compare a template with earlier ones (KF105)."""
     if path == "-":
         path = stdin_filename or "<stdin>"
         data = sys.stdin.buffer.read() if data is None else data
@@ -92,26 +100,40 @@ def check_file(linter: Linter, path: str, *, named: bool = True, columns: Column
     else:
         suffix = None
     result = FileResult(path, iter(()))
-    result.batches = _batches(linter, result, data, columns, suffix, named)
+    result.batches = _batches(linter, result, data, columns, suffix, named, lines)
     return result
 
 
 def _batches(linter: Linter, result: FileResult, data: bytes | None, columns: Columns,
-             suffix: str | None, named: bool) -> Iterator[tuple[list[Template], list[Finding]]]:
+             suffix: str | None, named: bool, lines: tuple[int, int] | None
+             ) -> Iterator[tuple[list[Template], list[Finding]]]:
     path = result.path
+    first, end = lines or (1, sys.maxsize)
+    errors = _Errors(result.errors, first, end)
     try:
         suffix = file_suffix(path, suffix)
         source = _open(path) if data is None else io.BytesIO(data)
     except InputError as exc:
-        result.errors.append(exc)
+        errors.append(exc)
         return
     with source:
-        session, sheet, batch = linter.session(), None, []
+        session, sheet, batch, before = linter.session(), None, [], []
         try:
             for item in read(path, source, columns, suffix):
                 if isinstance(item, InputError):
-                    result.errors.append(item)
+                    errors.append(item)
                     continue
+                if item.line < first:  # another process reports on it
+                    before.append(item)
+                    if len(before) >= BATCH:
+                        session.remember(before)
+                        before = []
+                    continue
+                if item.line >= end:
+                    break
+                if before:
+                    session.remember(before)
+                    before = []
                 if item.sheet != sheet:  # each worksheet is a template set of its own
                     if batch:
                         yield batch, session.lint(batch)
@@ -124,14 +146,26 @@ def _batches(linter: Linter, result: FileResult, data: bytes | None, columns: Co
                     batch = []
         except NotATemplateSet as exc:
             if named:
-                result.errors.append(exc)
+                errors.append(exc)
             else:
                 result.skipped = True
             return
         except InputError as exc:
-            result.errors.append(exc)
+            errors.append(exc)
         if batch:
             yield batch, session.lint(batch)
+
+
+class _Errors:
+    """The input errors of one part of a file (lines ``first`` to ``end`` - 1): an error
+    without a line belongs to the part that starts the file."""
+
+    def __init__(self, errors: list[InputError], first: int, end: int) -> None:
+        self.errors, self.first, self.end = errors, first, end
+
+    def append(self, error: InputError) -> None:
+        if (self.first <= error.line < self.end) if error.line else self.first == 1:
+            self.errors.append(error)
 
 
 def _open(path: str):
@@ -164,8 +198,8 @@ class Summary:
         return {severity: self.by_severity.get(severity, 0) for severity in SEVERITIES}
 
     def add_findings(self, findings: list[Finding]) -> None:
-        self.by_severity.update(f.severity for f in findings)
-        self.by_rule.update(f.rule for f in findings)
+        self.by_severity.update(map(_SEVERITY, findings))
+        self.by_rule.update(map(_RULE, findings))
 
     def add_file(self, result: FileResult) -> None:
         if result.skipped:
@@ -179,6 +213,17 @@ class Summary:
         if errors:
             self.files_with_errors += 1
             self.errors.extend(map(str, errors))
+
+    def merge(self, other: Summary, whole: bool = False) -> None:
+        """Add the counts of another summary: of another part of the same file, or (``whole``)
+        of other files, their input errors included."""
+        self.templates += other.templates
+        self.by_severity.update(other.by_severity)
+        self.by_rule.update(other.by_rule)
+        if whole:
+            self.files += other.files
+            self.files_with_errors += other.files_with_errors
+            self.errors.extend(other.errors)
 
     def failing(self, threshold: str) -> int:
         """Findings at or above the severity ``threshold``."""
@@ -352,14 +397,6 @@ class ChatSummary(Summary):
         self.add_errors(result.errors)
 
     def merge(self, other: ChatSummary, whole: bool = False) -> None:
-        """Add the counts of another summary: of another part of the same file, or (``whole``)
-        of other files, their input errors included."""
-        self.templates += other.templates
+        super().merge(other, whole)
         self.lines += other.lines
         self.sessions += other.sessions
-        self.by_severity.update(other.by_severity)
-        self.by_rule.update(other.by_rule)
-        if whole:
-            self.files += other.files
-            self.files_with_errors += other.files_with_errors
-            self.errors.extend(other.errors)

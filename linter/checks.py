@@ -27,7 +27,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, ClassVar
 
 from . import boundaries, context
@@ -187,6 +188,7 @@ def _top_level_branches(pattern: str) -> list[str]:
     return branches + [pattern[start:]]
 
 
+_REPLY = attrgetter("reply")
 _NOT_CONTENT = re.compile(f"[^{CONTENT_CHARS}]+")
 
 
@@ -383,14 +385,11 @@ class Requires(Kind):
         return tuple(hit for _, hit in self.check_all([template]))
 
     def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
-        patterns = self.patterns
-        for template in templates:
-            text = template.reply
-            for pattern in patterns:
-                if pattern.search(text) is not None:
-                    break
-            else:
-                yield template, (0, first_line_end(text), "")
+        missing = templates
+        for pattern in self.patterns:  # each pattern searched over all the replies still missing, in C
+            missing = list(compress(missing, map(not_, map(pattern.search, map(_REPLY, missing)))))
+        for template in missing:
+            yield template, (0, first_line_end(template.reply), "")
 
 
 class Emoji(Requires):
@@ -410,12 +409,11 @@ class Emoji(Requires):
         if self.firsts is None:
             yield from super().check_all(templates)
             return
-        first, patterns = self.firsts.search, self.patterns
-        for template in templates:
-            text = template.reply
-            if first(text) is not None and any(p.search(text) for p in patterns):
+        patterns = self.patterns
+        for template, first in zip(templates, map(self.firsts.search, map(_REPLY, templates))):
+            if first is not None and any(p.search(template.reply) for p in patterns):
                 continue
-            yield template, (0, first_line_end(text), "")
+            yield template, (0, first_line_end(template.reply), "")
 
 
 class Longer(Kind):

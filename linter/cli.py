@@ -20,7 +20,7 @@ from .chats import Scorecard
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
-from .jobs import default_jobs, inspect_file
+from .jobs import check_file_in_parts, default_jobs, inspect_file
 from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
 from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
 from .loaders.chats import ChatColumns
@@ -224,6 +224,11 @@ def _settings(config_path: Path | None, no_config: bool, **overrides):
     return settings
 
 
+_jobs_option = click.option(
+    "--jobs", "-j", type=PositiveInt(), metavar="N",
+    help="同时检查一个大文件的进程数（默认：本机的 CPU 核数）；1 表示只用一个进程。结果与进程数无关。")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="路径...")
 @click.option("--format", "output_format", type=Choice(sorted(FORMATS)), default="text",
@@ -243,9 +248,10 @@ def _settings(config_path: Path | None, no_config: bool, **overrides):
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出最后的汇总行。")
 @click.option("--color", type=Choice(["auto", "always", "never"]), default="auto",
               help="文本输出是否带颜色（默认 auto：输出到终端且未设置 NO_COLOR 时）。")
+@_jobs_option
 def check(paths, output_format, select, ignore, fail_on, max_length, config_path, no_config,
           base_url, reply_column, customer_column, id_column, scene_column, stdin_filename,
-          fix, diff, statistics, quiet, color) -> None:
+          fix, diff, statistics, quiet, color, jobs) -> None:
     """检查话术文件（.yaml .txt .csv .md .xlsx）或目录；- 表示标准输入。"""
     if fix and not diff and "-" in paths:
         _fail("--fix 不能用于标准输入（-）；可用 --diff 查看修改")
@@ -275,7 +281,9 @@ def check(paths, output_format, select, ignore, fail_on, max_length, config_path
             elif changes:
                 fixes, fixed_files = fixes + changes, fixed_files + 1
         else:
-            result = check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename)
+            result, counts = check_file_in_parts(linter, path, columns, reporter, jobs or default_jobs(),
+                                                 named=named, stdin_filename=stdin_filename)
+            summary.merge(counts)
         for templates, findings in result.batches:
             summary.add_findings(findings)
             if not diff:
@@ -367,8 +375,7 @@ def _fail(message: str) -> None:
 @click.option("--text-column", metavar="NAME", help="消息内容所在列的表头。")
 @click.option("--type-column", metavar="NAME", help="消息类型（文本 / 图片 / 商品卡片 …）所在列的表头。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出客服汇总表和最后的汇总行。")
-@click.option("--jobs", "-j", type=PositiveInt(), metavar="N",
-              help="同时检查一个大文件的进程数（默认：本机的 CPU 核数）；1 表示只用一个进程。结果与进程数无关。")
+@_jobs_option
 def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max_length, config_path, no_config,
                   base_url, first_response, slow_reply, session_column, time_column, role_column, agent_column,
                   text_column, type_column, quiet, jobs) -> None:

@@ -5,12 +5,14 @@
 whole batch (one scan of all the replies, not one call per reply), then the kind's check on the
 replies it selected, and turns each hit into a ``Finding``. ``Linter.session()`` lints one
 template set that arrives in several batches (a large file read piece by piece): set-level
-rules (KF105) keep their state across its batches.
+rules (KF105) keep their state across its batches, and ``Session.remember`` gives them the
+templates before the part of a file that one process of several checks.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from operator import attrgetter
 
 from .checks import KINDS, Batch, Kind, Shared
@@ -64,6 +66,13 @@ class Session:
             (rule, type(kind)(rule, settings, shared) if kind.set_level else kind)
             for rule, kind in linter._checks
         ]
+
+    def remember(self, templates: list[Template]) -> None:
+        """Give the set-level kinds templates of the set that another process reports on (the
+        part of a file before this one: ``jobs.py``), without finding anything in them."""
+        for _, kind in self.checks:
+            if kind.set_level:
+                deque(kind.check_all(templates), maxlen=0)
 
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for the next batch of the set, sorted by position."""

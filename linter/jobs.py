@@ -1,17 +1,25 @@
-"""Chat inspection of one export in several processes, with the output of one.
+"""One large file checked in several processes, with the output of one.
 
-A large CSV or JSON Lines export is inspected by ``jobs`` worker processes at once: each reads
-the whole file (parsing is the cheap part) but keeps only the sessions of its part, split by
-a stable hash of the session id (``check_chat_file(part=...)``), and inspects them. A worker
-renders each of its sessions with the run's reporter into a spool file (UTF-8, each with the
-line it ends on), in the order the sessions end in the file, and returns its counts and
-scorecard. The main process merges the
-spools by the line each session ends on — the order one process writes them in — so the
-output is the same, byte for byte, whatever the number of jobs (``tests/test_chats.py``).
-Input errors are those of the first part: every part sees the same ones.
+Templates (``check_file``): a large ``.txt`` or ``.csv`` file is cut into parts at line
+boundaries, as many as there are jobs. The first part is checked in this process and written
+out as it goes; each other part is checked by a forked worker (the compiled rules and the
+reporter come with it), which reads the file from the start, giving the templates before its
+part only to the rules that compare a template with earlier ones (KF105, ``Session.remember``),
+renders its batches with the run's reporter into a spool file and returns its counts and
+input errors. Since later parts read more, they are made shorter (``READ_SHARE``). The spools
+are then copied out in order, so the output is the same, byte for byte, whatever the number
+of jobs (``tests/test_jobs.py``).
 
-Workers are forked (the compiled rules come with them); where the platform cannot fork, or
-the file is small or an Excel workbook, the file is inspected in this process.
+Chat exports (``inspect_file``): each of ``jobs`` workers reads the whole export (parsing is the
+cheap part) but keeps only the sessions of its part, split by a stable hash of the session id
+(``check_chat_file(part=...)``), and inspects them. A worker renders each of its sessions
+into a spool file (UTF-8, each with the line it ends on), in the order the sessions end in the
+file, and returns its counts and scorecard. The main process merges the spools by the line
+each session ends on — the order one process writes them in. Input errors are those of the
+first part: every part sees the same ones.
+
+Where the platform cannot fork, or the file is small, an Excel workbook or in another format
+read whole, the file is checked in this process.
 """
 
 from __future__ import annotations
@@ -26,13 +34,20 @@ from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from .api import ChatSummary, check_chat_file, inspector_for
+from .api import ChatSummary, FileResult, Summary, check_chat_file, check_file, inspector_for
 from .chats import Scorecard
 from .config import Settings
+from .engine import Linter
+from .loaders import Columns
 from .loaders.chats import ChatColumns
+from .reporters import Reporter
 from .reporters.chats import CHAT_FORMATS, ChatReporter
 
-SPLIT_AT = 4 << 20  # bytes: smaller files are inspected in one process
+SPLIT_AT = 4 << 20  # bytes: smaller chat exports are inspected in one process
+SPLIT_TEMPLATES_AT = 1 << 20  # bytes: smaller template files are checked in one process
+# Reading a template (and remembering it for KF105) costs about this share of checking it:
+# measured on bench/corpus.py replies, 0.3 s of 2.2 s.
+READ_SHARE = 0.15
 
 
 def default_jobs() -> int:
@@ -60,8 +75,94 @@ def inspect_file(path: str, settings: Settings, columns: ChatColumns, reporter: 
     return summary, card, []
 
 
-def _splittable(path: str, split_at: int) -> bool:
-    if Path(path).suffix.lower() not in (".csv", ".jsonl") or "fork" not in multiprocessing.get_all_start_methods():
+def check_file_in_parts(linter: Linter, path: str, columns: Columns, reporter: Reporter, jobs: int, *,
+                        named: bool = True, stdin_filename: str | None = None,
+                        split_at: int = SPLIT_TEMPLATES_AT) -> tuple[FileResult, Summary]:
+    """Check one template file (as ``api.check_file``), writing its findings to ``reporter``;
+    returns the file's result (its templates and input errors; its batches consumed) and the
+    counts of its findings. Files of ``split_at`` bytes or more are split into ``jobs`` parts."""
+    counts = Summary()
+    parts = _line_parts(path, jobs) if (jobs > 1 and reporter.splittable
+                                        and _splittable(path, split_at, (".txt", ".csv"))) else []
+    if len(parts) < 2:
+        result = check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename)
+        for templates, findings in result.batches:
+            counts.add_findings(findings)
+            reporter.batch(result.path, templates, findings)
+        return result, counts
+    global _TEMPLATE_JOB
+    with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
+        _TEMPLATE_JOB = (linter, path, columns, reporter, parts, spools)
+        reporter.out.flush()  # a forked worker must not write out what this process has buffered
+        with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
+            others = pool.map_async(_template_part, range(1, len(parts)), chunksize=1)
+            result, _ = _template_part(0, counts, reporter.batch)
+            for k, (templates, errors, found) in enumerate(others.get(), start=1):
+                reporter.write_encoded(fragment for _, fragment in _spooled(os.path.join(spools, f"{k}.spool")))
+                result.templates += templates
+                result.errors.extend(errors)
+                counts.merge(found)
+        _TEMPLATE_JOB = None
+    return result, counts
+
+
+_TEMPLATE_JOB = None  # what the workers of check_file_in_parts inherit when they are forked
+
+
+def _template_part(k: int, counts: Summary | None = None, write=None):
+    """Check part ``k`` of the file; a worker spools its batches' output (``write`` is None)."""
+    linter, path, columns, reporter, parts, spools = _TEMPLATE_JOB
+    counts = Summary() if counts is None else counts
+    result = check_file(linter, path, columns=columns, lines=parts[k])
+    spool = None if write else open(os.path.join(spools, f"{k}.spool"), "wb")
+    for templates, findings in result.batches:
+        counts.add_findings(findings)
+        if write:
+            write(result.path, templates, findings)
+        elif findings:
+            fragment = reporter.render(result.path, templates, findings).encode("utf-8")
+            spool.write(_RECORD.pack(templates[0].line, len(fragment)) + fragment)
+    if spool is None:
+        return result, counts
+    spool.close()
+    return result.templates, result.errors, counts
+
+
+def _line_parts(path: str, jobs: int) -> list[tuple[int, int]]:
+    """Line ranges ``(first, end)`` that cut the file into ``jobs`` parts at line breaks, each
+    later part shorter so that all take about as long (a part reads everything before it)."""
+    import sys
+
+    size = os.path.getsize(path)
+    # Part k ends at e_k = c * a_k with a_k = (1 + a_(k-1)) / (1 + READ_SHARE), a_0 = 1 / (1 + READ_SHARE):
+    # reading up to e_k plus checking e_k - e_(k-1) costs the same c for every part.
+    shares, a = [], 0.0
+    for _ in range(jobs):
+        a = (1 + a) / (1 + READ_SHARE)
+        shares.append(a)
+    offsets = [int(size * share / shares[-1]) for share in shares[:-1]]
+    bounds, line, position = [1], 1, 0
+    with open(path, "rb") as source:
+        for offset in offsets:
+            while position < offset:  # count the line breaks up to the offset, 1 MB at a time
+                chunk = source.read(min(1 << 20, offset - position))
+                if not chunk:
+                    break
+                line += chunk.count(b"\n")
+                position += len(chunk)
+            rest = source.readline()  # the part starts at the next line
+            position += len(rest)
+            if not rest.endswith(b"\n"):
+                break
+            line += 1
+            if line > bounds[-1]:
+                bounds.append(line)
+    bounds.append(sys.maxsize)
+    return list(zip(bounds, bounds[1:]))
+
+
+def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:
+    if Path(path).suffix.lower() not in suffixes or "fork" not in multiprocessing.get_all_start_methods():
         return False
     try:
         return os.path.getsize(path) >= split_at

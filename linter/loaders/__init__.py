@@ -29,6 +29,9 @@ class InputError(Exception):
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self):  # to and from worker processes (``jobs.py``)
+        return type(self), (self.path, self.message, self.line)
+
 
 class NotATemplateSet(InputError):
     """A YAML file without ``templates``: an error when named, skipped when found in a folder."""

@@ -17,7 +17,9 @@ from strings prepared once per rule, file or message.
 
 from __future__ import annotations
 
+import codecs
 import tempfile
+from collections.abc import Iterable
 from json.encoder import encode_basestring as js
 from pathlib import Path
 from typing import TextIO
@@ -46,18 +48,66 @@ def relative(path: str) -> str:
     return p.as_posix()
 
 
-class Reporter:
-    """Writes one run's output to ``out``; subclasses override what they need."""
+class Writer:
+    """Writes fragments of output (strings, empty for nothing) to ``out`` in order, with
+    ``separator`` between two of them. Processes checking parts of a file render fragments,
+    and the main process writes them (``jobs.py``)."""
+
+    separator = ""
+
+    def __init__(self, out: TextIO | None) -> None:
+        self.out = out
+        self.first = True  # nothing written yet
+
+    def write(self, fragments: Iterable[str]) -> None:
+        self._write(fragments, self.out.write, self.separator)
+
+    def write_encoded(self, fragments: Iterable[bytes]) -> None:
+        """``write`` for fragments already encoded as UTF-8 (by worker processes): copied to
+        the output's bytes when it is UTF-8 too."""
+        buffer = getattr(self.out, "buffer", None)
+        if buffer is None or codecs.lookup(getattr(self.out, "encoding", None) or "ascii").name != "utf-8":
+            self.write(fragment.decode("utf-8") for fragment in fragments)
+            return
+        self.out.flush()
+        self._write(fragments, buffer.write, self.separator.encode())
+        buffer.flush()
+
+    def _write(self, fragments, write, separator) -> None:
+        parts = []
+        for fragment in fragments:
+            if fragment:
+                parts.append(fragment)
+                if len(parts) >= 512:
+                    write((separator[:0] if self.first else separator) + separator.join(parts))
+                    self.first, parts = False, []
+        if parts:
+            write((separator[:0] if self.first else separator) + separator.join(parts))
+            self.first = False
+
+
+class Reporter(Writer):
+    """Writes one run's output to ``out``; subclasses override what they need. A reporter
+    that renders each batch on its own (``render``) is ``splittable``: the batches of a large
+    file may then be rendered in other processes."""
+
+    splittable = True
 
     def __init__(self, out: TextIO, settings: Settings) -> None:
-        self.out, self.settings = out, settings
+        super().__init__(out)
+        self.settings = settings
         self.rules = [rule for rule in RULES if settings.enabled(rule.code)]
 
     def start(self) -> None:
         pass
 
     def batch(self, path: str, templates: list[Template], findings: list[Finding]) -> None:
-        pass
+        if findings:
+            self.write((self.render(path, templates, findings),))
+
+    def render(self, path: str, templates: list[Template], findings: list[Finding]) -> str:
+        """The output for one batch of one file."""
+        return ""
 
     def file_end(self, result: FileResult) -> None:
         pass
@@ -102,9 +152,7 @@ class Text(Reporter):
             self.codes = {r.code: r.code for r in self.rules}
             self.place = self.dim = lambda text: text  # noqa: E731
 
-    def batch(self, path, templates, findings) -> None:
-        if not findings:
-            return
+    def render(self, path, templates, findings) -> str:
         tags, codes, place = self.tags, self.codes, self.place
         name = place(where(findings[0]))
         names = {findings[0].sheet: name}
@@ -114,7 +162,7 @@ class Text(Reporter):
             line = f"{shown}:{f.line}:{f.column}: {codes[f.rule]} {tags[f.severity]} {f.message}"
             lines.append(f"{line} ({f.template})" if f.template else line)
         lines.append("")
-        self.out.write("\n".join(lines))
+        return "\n".join(lines)
 
     def finish(self, summary: Summary) -> None:
         lines = []
@@ -152,14 +200,14 @@ class Fragments:
 
 
 class Json(Reporter):
+    separator = ","  # between the findings of two batches
+
     def start(self) -> None:
         self.parts = Fragments(self.settings, self.rules)
         self.first = True
         self.out.write('{"findings":[')
 
-    def batch(self, path, templates, findings) -> None:
-        if not findings:
-            return
+    def render(self, path, templates, findings) -> str:
         rules, message = self.parts.rules, self.parts.message
         head = {}
         items = []
@@ -172,8 +220,7 @@ class Json(Reporter):
             items.append(f'{place},"line":{f.line},"column":{f.column},"end_line":{f.end_line},'
                          f'"end_column":{f.end_column},{rule}"message":{message(f.message)},'
                          f'"template":{template},"url":{url}}}')
-        self.out.write(("" if self.first else ",") + ",".join(items))
-        self.first = False
+        return ",".join(items)
 
     def finish(self, summary: Summary) -> None:
         import json
@@ -196,6 +243,8 @@ def _uri(path: str) -> str:
 
 
 class Sarif(Reporter):
+    separator = ","
+
     def start(self) -> None:
         import json
 
@@ -204,7 +253,6 @@ class Sarif(Reporter):
         self.messages = Fragments(settings, self.rules).message
         self.levels = {r.code: SARIF_LEVELS[settings.severity_of(r.code)] for r in self.rules}
         self.uris: dict[str, str] = {}
-        self.first = True
         driver = {
             "name": "kefu-lint",
             "version": __version__,
@@ -227,9 +275,7 @@ class Sarif(Reporter):
         self.out.write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0",'
                        f'"runs":[{{"tool":{tool},"columnKind":"unicodeCodePoints","results":[')
 
-    def batch(self, path, templates, findings) -> None:
-        if not findings:
-            return
+    def render(self, path, templates, findings) -> str:
         items = []
         for f in findings:
             uri = self.uris.get(f.path)
@@ -244,8 +290,7 @@ class Sarif(Reporter):
                 f'"startColumn":{f.column},"endLine":{f.end_line},"endColumn":{f.end_column}}}}}'
                 f'{logical}}}]{properties}}}'
             )
-        self.out.write(("" if self.first else ",") + ",".join(items))
-        self.first = False
+        return ",".join(items)
 
     def finish(self, summary: Summary) -> None:
         import json
@@ -278,7 +323,7 @@ class Github(Reporter):
         self.titles = {r.code: _escape_property(f"{r.code} {r.name}") for r in self.rules}
         self.urls = {r.code: self.settings.url(r.code) for r in self.rules}
 
-    def batch(self, path, templates, findings) -> None:
+    def render(self, path, templates, findings) -> str:
         lines = []
         for f in findings:
             message = (f"[{f.sheet}] " if f.sheet else "") + f.message
@@ -286,7 +331,7 @@ class Github(Reporter):
             lines.append(f"::{GITHUB_COMMANDS[f.severity]} file={_escape_property(relative(f.path))},"
                          f"line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},"
                          f"title={self.titles[f.rule]}::{_escape_data(message)}\n")
-        self.out.write("".join(lines))
+        return "".join(lines)
 
 
 # ---------------------------------------------------------------------------- JUnit
@@ -317,7 +362,10 @@ def _spool():
 class Junit(Reporter):
     """A test suite per file and a test case per template. Suites and the root carry their
     counts before their children, so each is written to a spool file (in memory up to 8 MB,
-    then on disk) and copied out when its counts are known."""
+    then on disk) and copied out when its counts are known; the batches of a file are not
+    rendered apart."""
+
+    splittable = False
 
     def start(self) -> None:
         from xml.sax.saxutils import escape, quoteattr

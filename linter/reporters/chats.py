@@ -11,12 +11,10 @@ A reporter renders each scored session as a fragment and writes the fragments in
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
 from json.encoder import encode_basestring as js
-from collections.abc import Iterable
 from typing import TextIO
 
 from ..api import ChatSummary
@@ -24,7 +22,7 @@ from ..chats import Scorecard, Scored, duration
 from ..config import Settings
 from ..model import SEVERITY_NAMES, display_width
 from ..rules import RULES, RULES_BY_CODE
-from . import Fragments, summary_line
+from . import Fragments, Writer, summary_line
 
 
 def place(scored: Scored) -> str:
@@ -42,49 +40,20 @@ def seconds_text(value: float | None) -> str:
     return "—" if value is None else duration(value)
 
 
-class ChatReporter:
+class ChatReporter(Writer):
     """Writes a chat run's output to ``out``. Each session's output is a ``fragment`` (a
     string, empty for nothing), so that processes inspecting parts of a file can render their
     sessions and the main process write them in file order (``jobs.py``)."""
 
-    separator = ""  # between two sessions' fragments
-
     def __init__(self, out: TextIO | None, settings: Settings, *, quiet: bool = False) -> None:
-        self.out, self.settings, self.quiet = out, settings, quiet
-        self.first = True
+        super().__init__(out)
+        self.settings, self.quiet = settings, quiet
 
     def start(self) -> None:
         pass
 
     def fragment(self, scored: Scored) -> str:
         return ""
-
-    def write(self, fragments: Iterable[str]) -> None:
-        """Write sessions' fragments, in order, a few hundred at a time."""
-        self._write(fragments, self.out.write, self.separator)
-
-    def write_encoded(self, fragments: Iterable[bytes]) -> None:
-        """``write`` for fragments already encoded as UTF-8 (by worker processes): copied to
-        the output's bytes when it is UTF-8 too."""
-        buffer = getattr(self.out, "buffer", None)
-        if buffer is None or codecs.lookup(getattr(self.out, "encoding", None) or "ascii").name != "utf-8":
-            self.write(fragment.decode("utf-8") for fragment in fragments)
-            return
-        self.out.flush()
-        self._write(fragments, buffer.write, self.separator.encode())
-        buffer.flush()
-
-    def _write(self, fragments, write, separator) -> None:
-        parts = []
-        for fragment in fragments:
-            if fragment:
-                parts.append(fragment)
-                if len(parts) >= 512:
-                    write((separator[:0] if self.first else separator) + separator.join(parts))
-                    self.first, parts = False, []
-        if parts:
-            write((separator[:0] if self.first else separator) + separator.join(parts))
-            self.first = False
 
     def sessions(self, batch: list[Scored]) -> None:
         self.write(map(self.fragment, batch))
