@@ -24,13 +24,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .chats import ChatLine, Inspector, Scored, Session, sessions
 from .config import Settings
 from .engine import Linter
 from .loaders import Columns, InputError, NotATemplateSet, discover, file_suffix, read
 from .model import SEVERITIES, Finding, Template
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # chat inspection is imported when it is used
+    from .chats import ChatLine, Inspector, Scored
     from .loaders.chats import ChatColumns
 
 _SEVERITY, _RULE = attrgetter("severity"), attrgetter("rule")
@@ -276,6 +276,8 @@ def inspector_for(settings: Settings | None) -> Inspector:
     key = repr(settings)
     inspector = _INSPECTORS.get(key)
     if inspector is None:
+        from .chats import Inspector
+
         if len(_INSPECTORS) >= 8:
             _INSPECTORS.clear()
         inspector = _INSPECTORS[key] = Inspector(linter_for(settings))
@@ -286,6 +288,8 @@ def score_session(lines: Iterable[ChatLine], settings: Settings | None = None) -
     """Inspect one conversation, given its lines in any order: the pure function to map over
     the sessions of a partitioned dataset (README: Dask). ``Scorecard.of`` and
     ``Scorecard.merged`` add the results up into the agents table ``kefu-lint chats`` prints."""
+    from .chats import Session
+
     return inspector_for(settings).score([Session.of(lines)])[0]
 
 
@@ -344,6 +348,7 @@ def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns | N
 def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns | None,
                   part: tuple[int, int]) -> Iterator[list[Scored]]:
     from .loaders.chats import SUFFIXES as CHAT_SUFFIXES, ChatColumns, read_chat  # not needed to lint replies
+    from .chats import sessions
 
     columns = columns or ChatColumns()
     path = result.path

@@ -32,14 +32,22 @@ import importlib.util
 import marshal
 import os
 import re
-import tempfile
 import time
 import zlib
 from functools import lru_cache
 from math import log
 from pathlib import Path
 
-HAN = re.compile("[\u4e00-\u9fd5a-zA-Z0-9+#&._%\\-]")  # jieba's re_han_default, one character
+# jieba's re_han_default, one character: [\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]. A test, not a regex:
+# compiling a class of 20,000 characters takes longer than a pre-commit run's linting.
+_HAN_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+#&._%-")
+
+
+def han(text: str, index: int) -> bool:
+    char = text[index]
+    return "\u4e00" <= char <= "\u9fd5" or char in _HAN_ASCII
+
+
 _ENG = re.compile("[a-zA-Z0-9]")  # jieba's re_eng
 _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
 _MAIN_LINE = re.compile(r"^[ \t]*(\S+) ([0-9]+)", re.M)  # a line of jieba's dict.txt: word, count, tag
@@ -226,6 +234,8 @@ def _store(path: Path, data: bytes) -> None:
     half of one), then prune the directory. Any failure only means no cache."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as out:
@@ -274,7 +284,7 @@ def dictionary() -> Dictionary:
 def on_boundary(text: str, start: int, end: int) -> bool:
     """True when ``jieba.lcut(text, HMM=False)`` cuts at both ``start`` and ``end`` (the edges
     of a hit of CJK characters)."""
-    match = HAN.match
+    match = han
     left = start > 0 and match(text, start - 1) and match(text, start)
     right = end < len(text) and match(text, end - 1) and match(text, end)
     if not (left or right):

@@ -23,7 +23,6 @@ mean of their session scores.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -588,6 +587,8 @@ class AgentCard:
         """The agent's line of the agents table (JSON ``agents``)."""
         per_100 = {code: round(n * 100 / self.replies, 1) for code, n in sorted(self.findings.items())} \
             if self.replies else None
+        import statistics  # only for scorecards: not imported to lint replies
+
         median = round(statistics.median(self.first_responses), 1) if self.first_responses else None
         return {"agent": self.agent, "sessions": self.sessions, "replies": self.replies,
                 "findings": sum(self.findings.values()), "findings_by_rule": dict(sorted(self.findings.items())),

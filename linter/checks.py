@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 from itertools import accumulate, compress
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING, ClassVar
@@ -77,7 +78,12 @@ def scans(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> list[re.Pa
 
 
 def _alternatives(words: Iterable[str], patterns: Iterable[str]) -> list[str]:
-    alternatives = [a for pattern in dict.fromkeys(patterns) for a in _literal_first(pattern)]
+    patterns = list(dict.fromkeys(patterns))
+    if not words and len(patterns) == 1 and _class_first(patterns[0]):
+        # Alone, a pattern that starts with a class is scanned fast as it is (the class is the
+        # engine's prefix), and spelling it out would multiply the cost of compiling it.
+        return patterns
+    alternatives = [a for pattern in patterns for a in _literal_first(pattern)]
     for word in sorted(set(words), key=lambda w: (-len(w), w)):
         rest = "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c)
                        for c in word[1:])
@@ -163,6 +169,12 @@ def _literal_first(pattern: str) -> list[str]:
     heads = m.group(1).split("|") if m.re is _HEAD_GROUP else list(dict.fromkeys(m.group(1)))
     spelt = [re.escape(head) + rest for head in heads]
     return spelt + (_literal_first(rest) if optional and rest else [])
+
+
+def _class_first(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts with a character of one leading class."""
+    m = _HEAD_CLASS.match(pattern)
+    return bool(m) and pattern[m.end():m.end() + 1] not in ("?", "*", "{") and len(_top_level_branches(pattern)) == 1
 
 
 def _top_level_branches(pattern: str) -> list[str]:
@@ -270,13 +282,19 @@ class Existence(Kind):
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
         deny = settings.deny.get(rule.code, ())
-        self.pattern = re.compile(alternation(rule.words + deny, rule.patterns))
         self.scans = scans(rule.words + deny, rule.patterns)
+        self.source = alternation(rule.words + deny, rule.patterns)
         allow = alternation(settings.allow.get(rule.code, ()), rule.allow)
         self.allow = re.compile(allow) if allow else None
         self.short = frozenset(w for w in rule.words + deny
                                if len(w) <= SHORT_WORD and re.search(f"[{CJK}]", w))
         self.unless = tuple(context.CONDITIONS[name] for name in rule.unless)
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """The check's pattern, compiled on first use: when the scans are not the whole of it,
+        a second large pattern to compile, which a short run often never needs."""
+        return re.compile(self.source)
 
     def prefilter(self, batch: Batch) -> list[int]:
         if len(self.scans) == 1:

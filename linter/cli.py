@@ -15,18 +15,14 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import ChatSummary, FileResult, Summary, check_file, inspector_for, linter_for
-from .chats import Scorecard
+from .api import FileResult, Summary, check_file, linter_for
 from .config import DEFAULT_BASE_URL, UsageError, check_codes, did_you_mean, find_config, find_site_url, load_settings
 from .explain import as_text as explain
 from .fixes import fix_text
 from .jobs import check_file_in_parts, default_jobs, inspect_file
 from .loaders import SUFFIXES, Columns, InputError, discover, file_suffix
-from .loaders.chats import SUFFIXES as CHAT_SUFFIXES
-from .loaders.chats import ChatColumns
 from .model import SEVERITIES, SEVERITY_NAMES, display_width
 from .reporters import FORMATS, Text
-from .reporters.chats import CHAT_FORMATS
 from .rules import CATEGORIES, RULES, RULES_BY_CODE
 
 
@@ -359,9 +355,12 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+CHAT_FORMAT_NAMES = ("csv", "json", "text")  # reporters.chats.CHAT_FORMATS, imported when it is used
+
+
 @main.command("chats")
 @click.argument("paths", nargs=-1, required=True, metavar="路径...")
-@click.option("--format", "output_format", type=Choice(sorted(CHAT_FORMATS)), default="text",
+@click.option("--format", "output_format", type=Choice(CHAT_FORMAT_NAMES), default="text",
               help="输出格式（默认 text：按会话列出问题；json：sessions 和 agents；csv：每个问题一行）。")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="把 HTML 质检报告写到这个目录：index.html 是总览，每位客服一页，不联网也能直接打开。")
@@ -380,6 +379,11 @@ def chats_command(paths, output_format, report_dir, select, ignore, fail_on, max
                   base_url, first_response, slow_reply, session_column, time_column, role_column, agent_column,
                   text_column, type_column, quiet, jobs) -> None:
     """质检导出的聊天记录（.csv .xlsx .jsonl）或目录：每条客服回复按话术规则检查，再看整段会话，给每位客服打分。"""
+    from .api import ChatSummary, inspector_for
+    from .chats import Scorecard
+    from .loaders.chats import SUFFIXES as CHAT_SUFFIXES, ChatColumns
+    from .reporters.chats import CHAT_FORMATS
+
     if "-" in paths:
         _fail("chats 不读标准输入（-）：请给出导出的聊天记录文件或目录")
     settings = _settings(config_path, no_config, select=select, ignore=ignore, fail_on=fail_on,

@@ -25,23 +25,25 @@ read whole, the file is checked in this process.
 from __future__ import annotations
 
 import heapq
-import multiprocessing
 import os
-import resource
 import struct
-import tempfile
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from .api import ChatSummary, FileResult, Summary, check_chat_file, check_file, inspector_for
-from .chats import Scorecard
-from .config import Settings
-from .engine import Linter
-from .loaders import Columns
-from .loaders.chats import ChatColumns
-from .reporters import Reporter
-from .reporters.chats import CHAT_FORMATS, ChatReporter
+from typing import TYPE_CHECKING
+
+from .api import FileResult, Summary, check_file
+
+if TYPE_CHECKING:  # multiprocessing and chat inspection are imported when they are used
+    from .api import ChatSummary
+    from .chats import Scorecard
+    from .config import Settings
+    from .engine import Linter
+    from .loaders import Columns
+    from .loaders.chats import ChatColumns
+    from .reporters import Reporter
+    from .reporters.chats import ChatReporter
 
 SPLIT_AT = 4 << 20  # bytes: smaller chat exports are inspected in one process
 SPLIT_TEMPLATES_AT = 1 << 20  # bytes: smaller template files are checked in one process
@@ -62,6 +64,9 @@ def inspect_file(path: str, settings: Settings, columns: ChatColumns, reporter: 
     """Inspect one export, writing its sessions' output to ``reporter`` (of format
     ``output``); returns the file's summary, its scorecard and the peak memory (KB) of each
     worker process (none when inspected here). Files of ``split_at`` bytes or more are split."""
+    from .api import ChatSummary, check_chat_file, inspector_for
+    from .chats import Scorecard
+
     if jobs > 1 and _splittable(path, split_at):
         return _in_parts(path, settings, columns, reporter, output, jobs)
     summary, card = ChatSummary(), Scorecard()
@@ -90,6 +95,9 @@ def check_file_in_parts(linter: Linter, path: str, columns: Columns, reporter: R
             counts.add_findings(findings)
             reporter.batch(result.path, templates, findings)
         return result, counts
+    import multiprocessing
+    import tempfile
+
     global _TEMPLATE_JOB
     with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
         _TEMPLATE_JOB = (linter, path, columns, reporter, parts, spools)
@@ -162,7 +170,7 @@ def _line_parts(path: str, jobs: int) -> list[tuple[int, int]]:
 
 
 def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:
-    if Path(path).suffix.lower() not in suffixes or "fork" not in multiprocessing.get_all_start_methods():
+    if Path(path).suffix.lower() not in suffixes or not hasattr(os, "fork"):
         return False
     try:
         return os.path.getsize(path) >= split_at
@@ -171,6 +179,11 @@ def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:
 
 
 def _in_parts(path, settings, columns, reporter, output, jobs):
+    import multiprocessing
+    import tempfile
+
+    from .chats import Scorecard
+
     with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
         work = [(path, settings, columns, output, reporter.quiet, (k, jobs), os.path.join(spools, f"{k}.spool"))
                 for k in range(jobs)]
@@ -186,6 +199,12 @@ def _in_parts(path, settings, columns, reporter, output, jobs):
 
 def _part(job) -> tuple[ChatSummary, Scorecard, int]:
     """A worker: inspect one part of a file, spool its sessions' fragments with their end line."""
+    import resource
+
+    from .api import ChatSummary, check_chat_file, inspector_for
+    from .chats import Scorecard
+    from .reporters.chats import CHAT_FORMATS
+
     path, settings, columns, output, quiet, part, spool = job
     reporter = CHAT_FORMATS[output](None, settings, quiet=quiet)
     summary, card = ChatSummary(), Scorecard()

@@ -186,3 +186,9 @@ def test_prebuilt_dictionary_file(tmp_path, monkeypatch, dictionary) -> None:
     path.write_bytes(dictionary.dumps())
     monkeypatch.setenv("KEFU_LINT_DICTIONARY", str(path))
     assert Dictionary.load().tokens("这款迷你包") == ["这", "款", "迷你", "包"]
+
+
+def test_the_han_test_is_jiebas_class() -> None:
+    text = "".join(map(chr, range(0x10000)))
+    assert [i for i in range(len(text)) if boundaries.han(text, i)] == [
+        i for i, char in enumerate(text) if HAN.fullmatch(char)]

@@ -102,3 +102,22 @@ def test_the_command_line_splits_a_large_file_and_writes_the_same(tmp_path: Path
     assert runs[0].returncode == runs[1].returncode == 1
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count("\n") > 20000
     assert runs[0].stderr == runs[1].stderr == ""
+
+
+def test_checking_templates_imports_neither_chat_inspection_nor_multiprocessing(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("亲，这个真的不行\n", encoding="utf-8")
+    code = ("import sys\nfrom kefu_lint.cli import main\ntry:\n"
+            f"    main(['--no-config', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if 'chats' in m or m.startswith('multiprocessing')),"
+            " file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "KF101" in out.stdout
+    assert out.stderr.split() == ["['kefu_lint.chats']"]  # rules.py reads the chat kinds' fields
+
+
+def test_the_chat_formats_offered_are_the_chat_reporters() -> None:
+    from kefu_lint.cli import CHAT_FORMAT_NAMES
+    from kefu_lint.reporters.chats import CHAT_FORMATS
+
+    assert list(CHAT_FORMAT_NAMES) == sorted(CHAT_FORMATS)

@@ -18,7 +18,6 @@ from strings prepared once per rule, file or message.
 from __future__ import annotations
 
 import codecs
-import tempfile
 from collections.abc import Iterable
 from json.encoder import encode_basestring as js
 from pathlib import Path
@@ -356,6 +355,8 @@ def _owners(templates: list[Template], findings: list[Finding]) -> list[list[Fin
 
 
 def _spool():
+    import tempfile
+
     return tempfile.SpooledTemporaryFile(max_size=8 << 20, mode="w+", encoding="utf-8")
 
 
