@@ -28,11 +28,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cached_property
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING, ClassVar
 
 from . import boundaries, context
+from .patterns import alternation, alternatives, first_characters, scans
 from .model import CJK, CONTENT, CONTENT_CHARS, EMOJI, EMOTICONS, Hit, Template
 
 if TYPE_CHECKING:
@@ -53,153 +54,6 @@ def first_line_end(text: str) -> int:
     return len(text) if end < 0 else end
 
 
-def alternation(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
-    """One regular expression for literal ``words`` and regex ``patterns``.
-
-    Python's regex engine skips straight to candidate positions only when every alternative
-    of an alternation starts with a literal character; an alternative that starts with a
-    group or a class makes it try every position (five times slower over a batch). So words
-    match ASCII letters in either case by spelling out one alternative per case of a leading
-    letter, and a pattern that starts with a group of plain alternatives or a class of plain
-    characters (``(?:好评|五星)…``, ``[:：]\\)``) is spelt out as one alternative per head.
-    Words are tried longest first (最低价 wins over a shorter overlapping word).
-    """
-    return _by_first_character(_alternatives(words, patterns))
-
-
-def scans(words: Iterable[str] = (), patterns: Iterable[str] = ()) -> list[re.Pattern]:
-    """Regular expressions that together find what ``alternation`` finds, for scanning a whole
-    batch: one for every alternative that starts with a literal character, and one for each
-    that does not (a single such alternative in the big one would make it try every position)."""
-    alternatives = _alternatives(words, patterns)
-    literal = [a for a in alternatives if _head(a)]
-    return [re.compile(p) for p in ([_by_first_character(literal)] if literal else [])
-            + [a for a in alternatives if not _head(a)]]
-
-
-def _alternatives(words: Iterable[str], patterns: Iterable[str]) -> list[str]:
-    patterns = list(dict.fromkeys(patterns))
-    if not words and len(patterns) == 1 and _class_first(patterns[0]):
-        # Alone, a pattern that starts with a class is scanned fast as it is (the class is the
-        # engine's prefix), and spelling it out would multiply the cost of compiling it.
-        return patterns
-    alternatives = [a for pattern in patterns for a in _literal_first(pattern)]
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        rest = "".join(f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else re.escape(c)
-                       for c in word[1:])
-        first = word[0]
-        cases = {first.lower(), first.upper()} if first.isascii() and first.isalpha() else {first}
-        alternatives += [re.escape(c) + rest for c in sorted(cases)]
-    return alternatives
-
-
-def _first_characters(alternatives: list[str]) -> str | None:
-    """A class body of every character the alternatives can start with, or None if that
-    cannot be read off one of them (only literal heads and plain leading classes can)."""
-    firsts = []
-    for alternative in alternatives:
-        head = _head(alternative)
-        if head:
-            firsts.append(head)
-        elif m := re.match(r"\[([^\]^][^\]]*)\]", alternative):
-            firsts.append(m.group(1))
-        else:
-            return None
-    return "".join(firsts)
-
-
-def _head(alternative: str) -> str:
-    """The literal character an alternative starts with (as written: ``a`` or ``\\.``), or ""."""
-    size = 2 if alternative.startswith("\\") else 1
-    head = alternative[:size]
-    if not alternative or head in ("(", "[", "^", "$", ".", "|") or alternative[size:size + 1] in ("?", "*", "+", "{"):
-        return ""
-    return head
-
-
-def _by_first_character(alternatives: list[str]) -> str:
-    """``a(?:x|y)|b…`` for ``ax|ay|b…``: at a candidate position the regex engine then tries one
-    alternative per first character, not every alternative (ten times faster for a long word
-    list over a batch). Alternatives with different first characters never match at the same
-    position, so only their order within a group matters, and that is kept."""
-    groups: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        head = _head(alternative)
-        if not head:
-            groups.setdefault(alternative, []).append("")  # not literal-first: as it is
-            continue
-        groups.setdefault(head, []).append(alternative[len(head):])
-    parts = []
-    for head, rests in groups.items():
-        if rests == [""]:
-            parts.append(head)
-        else:
-            parts.append(f"{head}(?:{'|'.join(rests)})")
-    return "|".join(parts)
-
-
-_PLAIN = r"[^\\()\[\]{}|.*+?^$]"  # a character that means itself in a pattern
-_HEAD_GROUP = re.compile(rf"\(\?:((?:{_PLAIN}+\|)*{_PLAIN}+)\)")
-_HEAD_CLASS = re.compile(r"\[([^\\\]\-^][^\\\]\-]*)\]")
-_HEAD_LOOKBEHIND = re.compile(r"\(\?<([!=])((?:[^()\\]|\\.)+)\)([^\\()\[\]{}|.*+?^$])(?![?*+{])")
-
-
-def _literal_first(pattern: str) -> list[str]:
-    """Alternatives that match what ``pattern`` matches, in the same order, each starting with
-    a literal character where that can be read off the pattern: its top-level alternatives
-    one by one; a leading group of plain alternatives or class of plain characters, optional
-    or not, spelt out (``(?:a|b)?x`` is ``ax|bx|x``); a leading fixed-width look-behind moved
-    after the character it looks from (``(?<!a)b`` is ``b(?<!ab)``). Anything else stays as
-    it is."""
-    branches = _top_level_branches(pattern)
-    if len(branches) > 1:
-        return [a for branch in branches for a in _literal_first(branch)]
-    if m := _HEAD_LOOKBEHIND.match(pattern):
-        kind, look, char = m.groups()
-        return [f"{char}(?<{kind}{look}{char}){pattern[m.end():]}"]
-    m = _HEAD_GROUP.match(pattern) or _HEAD_CLASS.match(pattern)
-    if not m:
-        return [pattern]
-    rest = pattern[m.end():]
-    optional = rest[:1] == "?" and rest[1:2] not in ("?", "+")
-    if optional:
-        rest = rest[1:]
-    elif rest[:1] in ("?", "*", "+", "{"):
-        return [pattern]
-    heads = m.group(1).split("|") if m.re is _HEAD_GROUP else list(dict.fromkeys(m.group(1)))
-    spelt = [re.escape(head) + rest for head in heads]
-    return spelt + (_literal_first(rest) if optional and rest else [])
-
-
-def _class_first(pattern: str) -> bool:
-    """Whether every match of ``pattern`` starts with a character of one leading class."""
-    m = _HEAD_CLASS.match(pattern)
-    return bool(m) and pattern[m.end():m.end() + 1] not in ("?", "*", "{") and len(_top_level_branches(pattern)) == 1
-
-
-def _top_level_branches(pattern: str) -> list[str]:
-    """``pattern`` split at the ``|`` that are not inside a group or a class."""
-    branches, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return branches + [pattern[start:]]
-
-
 _REPLY = attrgetter("reply")
 _NOT_CONTENT = re.compile(f"[^{CONTENT_CHARS}]+")
 
@@ -218,6 +72,7 @@ class Shared:
         """Characters that carry content: CJK, letters, digits; not spaces, punctuation, emoji.
         (What is left once the rest is removed: one new string, not a list of characters.)"""
         return len(_NOT_CONTENT.sub("", self.emoticon.sub("", text) if "[" in text else text))
+
 
 
 class Batch:
@@ -333,14 +188,30 @@ class Curt(Kind):
         self.noise = re.compile(rf"{alternation(patterns=rule.patterns)}|[^{CONTENT_CHARS}]")
         self.acknowledgements = re.compile(f"(?:{alternation(rule.words)})+")
         # A candidate line holds only the characters of acknowledgements, address words and
-        # particles, besides what is not content: one anchored scan of the batch.
+        # particles, besides what is not content.
         allowed = "".join(sorted({re.escape(c) for w in rule.words for c in w if CONTENT.match(c)}))
         other = rf"(?:[^\n\[{CONTENT_CHARS}]|\[(?:{shared.emoticon_alternatives})\]|\[)"
         free = f"(?:{other}|[{allowed}]|{alternation(patterns=rule.patterns)})*"
-        self.gate = re.compile(f"(?m)^{free}(?:[{CONTENT_CHARS}]{free})?$")
+        self.gate = re.compile(f"{free}(?:[{CONTENT_CHARS}]{free})?")
+        # Before that, a cheaper test rules out most replies: two content characters that no
+        # acknowledgement, address word or particle holds (and no ``[``: an emoticon's name is
+        # content) mean more than one character of something else. It needs the patterns to be
+        # literal characters and classes of them, so that their characters can be read off.
+        if re.search(r"\\[A-Za-z]|\.", "".join(rule.patterns)):
+            raise ValueError(f"{rule.code}: the curt kind's patterns must be literal characters and classes of them")
+        known = {c for text in (*rule.words, *rule.patterns) for c in text if CONTENT.match(c)}
+        known = "".join(sorted({re.escape(c) for c in known | {c.swapcase() for c in known}}))
+        other = f"(?![{known}])[{CONTENT_CHARS}]"
+        self.more = re.compile(f"{other}[^\\[]*?{other}")
 
     def prefilter(self, batch: Batch) -> list[int]:
-        return batch.having(self.gate)
+        """Replies with a candidate line: a ``fullmatch`` per reply not ruled out first (a
+        line-anchored scan of the whole batch would try every position of it), and per line
+        for the few replies with a line break."""
+        full, more = self.gate.fullmatch, self.more.search
+        return [i for i, reply in enumerate(batch.replies)
+                if ("[" in reply or not more(reply))
+                and (full(reply) or ("\n" in reply and any(map(full, reply.split("\n")))))]
 
     def check(self, template: Template) -> tuple[Hit, ...]:
         text = template.reply
@@ -364,11 +235,11 @@ class Opening(Kind):
         self.allow = re.compile(alternation(patterns=rule.allow)) if rule.allow else None
         self.words = sorted(rule.words, key=len, reverse=True)
         firsts = "".join(sorted({re.escape(w[0]) for w in rule.words}))
-        # The check's own address pattern at every line start, then a word's first character.
-        self.gate = re.compile(f"(?m)^{_ADDRESS}[{firsts}]")
+        # The check's own address pattern at the start, then a word's first character.
+        self.gate = re.compile(f"{_ADDRESS}[{firsts}]")
 
     def prefilter(self, batch: Batch) -> list[int]:
-        return batch.having(self.gate)
+        return [i for i, opens in enumerate(map(self.gate.match, batch.replies)) if opens]
 
     def check(self, template: Template) -> tuple[Hit, ...]:
         text = template.reply
@@ -420,7 +291,7 @@ class Emoji(Requires):
         self.patterns = (shared.emoticon, re.compile(f"[{EMOJI}]"), *self.patterns)
         # Most replies hold none of the characters any of them can start with: one class scan
         # settles those.
-        firsts = _first_characters(_alternatives((), rule.patterns))
+        firsts = first_characters(alternatives((), rule.patterns))
         self.firsts = re.compile(f"[\\[{EMOJI}{firsts}]") if firsts is not None else None
 
     def check_all(self, templates: list[Template]) -> Iterator[tuple[Template, Hit]]:
@@ -446,7 +317,19 @@ class Longer(Kind):
         self.length = shared.content_length
 
     def prefilter(self, batch: Batch) -> list[int]:
-        return [i for i, t in enumerate(batch.templates) if t.customer is not None]
+        """Replies with a customer message, except those that plainly have more content
+        characters than the message has characters: counting up to that many is cheaper than
+        measuring both (a reply with ``[`` may hold emoticons, which do not count: it is kept)."""
+        selected, content = [], CONTENT.finditer
+        for i, template in enumerate(batch.templates):
+            customer = template.customer
+            if customer is None:
+                continue
+            reply = template.reply
+            if "[" not in reply and next(islice(content(reply), len(customer), None), None) is not None:
+                continue
+            selected.append(i)
+        return selected
 
     def check(self, template: Template) -> tuple[Hit, ...]:
         if template.customer is None:

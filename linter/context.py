@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .patterns import alternation
+
 # Separators between clauses. Spaces separate only between non-ASCII text (a space inside
 # "iPhone 15" is not a clause break).
 _SEPARATORS = "，,。！!？?；;、~～…\n\r\t\u3000"
@@ -149,7 +151,7 @@ CONDITIONS: dict[str, Callable[[str, int, int, int, int], bool]] = {
 
 # -- problems, for the after-sales rules
 
-_PROBLEM = re.compile(
+PROBLEMS = (
     # broken, faulty, not working
     r"破损|破了|破的|坏|碎|裂|断了|压扁|压坏|摔|变形|洞|漏|霉|烂|臭|虫|脏|划痕|瑕疵|线头|开胶|起球|掉色|褪色|"
     r"缩水|鼓包|不亮|不响|不转|不制冷|不制热|不出水|不出风|不充电|充不进|没声音|没反应|没信号|断网|连不上|"
@@ -157,7 +159,9 @@ _PROBLEM = re.compile(
     r"发烫|味道(?:好|很|太|特别)?[大重冲]|异味|怪味|熏|粗糙|做工差|质量问题|质量太差|质量差|什么质量|质量不行|"
     # does not fit, hurts
     r"太小|太大|偏小|偏大|磨脚|不合适|不舒服|勒|过敏|红了|痒|起痘|红疹|起疹|疹子|红肿|有毒|甲醛|有股|一股|"
-    r"[\u4e00-\u9fff]不(?:了|到|上|动|开|进|懂|住|回|减)|还是(?:不|没|干|痛|坏)|差(?:太多|很多|劲)|[很太]差|"
+    # (a look-behind, not a class, so that every alternative starts with a literal character;
+    # a clause never starts right after a CJK character, so clauses are searched the same)
+    r"(?<=[\u4e00-\u9fff])不(?:了|到|上|动|开|进|懂|住|回|减)|还是(?:不|没|干|痛|坏)|差(?:太多|很多|劲)|[很太]差|"
     # wrong or missing
     r"发错|错发|寄错|送错|少发|漏发|少了|缺|怎么没有|不一样|不符|色差|假货|"
     # not shipped, not arrived, lost
@@ -173,6 +177,7 @@ _PROBLEM = re.compile(
     r"脂肪粒|不通|扣了两次|审核不通过|取消了|说好|结果|耽误|少送|没来|"
     r"怎么(?:还|又|这么)|怎么没(?:收到|到|发|减|人|反应|声音)|怎么不(?:发|送|回|退|理)|为什么(?:不|要我|还|没|又)"
 )
+_PROBLEM = re.compile(alternation(patterns=[PROBLEMS]))  # spelt out: searched in every customer message
 # A worry about what might happen (这个会起球吗, 会不会褪色, 质量怎么样) is a question, not a problem.
 _WORRY = re.compile(r"会[^，。！？]*[吗吧]|会不会|能不能|怎么样|是否会|是不是|吗[？?]?$|(?<![为凭干])什么|([^\W\d_])不\1")
 

@@ -99,7 +99,7 @@ def test_word_alternatives_start_with_a_literal_character() -> None:
     """The engine scans whole batches with one alternation per rule; Python's regex engine skips
     straight to candidates only when every alternative starts with a literal character. Words
     are written as plain text; the engine spells out the cases of a leading ASCII letter."""
-    from kefu_lint.checks import alternation
+    from kefu_lint.patterns import alternation
 
     assert alternation(["vx", "QQ群", "不行", "不"]) == "Q(?:[qQ]群)|q(?:[qQ]群)|V(?:[xX])|v(?:[xX])|不(?:行|)"
     assert re.fullmatch(alternation(["vx"]), "VX") and not re.search(alternation(["不行"]), "不 行")
@@ -122,7 +122,7 @@ def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
     import sys
     from pathlib import Path
 
-    from kefu_lint.checks import alternation
+    from kefu_lint.patterns import alternation
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     try:
@@ -130,12 +130,13 @@ def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
     finally:
         sys.path.pop(0)
     texts = replies(2000) + chat_lines(2000) + [e.reply for r in RULES if not r.conversation for e in r.bad + r.good]
-    for rule in RULES:
-        for pattern in rule.patterns + rule.allow:
-            written, spelt = re.compile(pattern), re.compile(alternation(patterns=[pattern]))
-            for text in texts:
-                assert [m.span() for m in written.finditer(text)] == [m.span() for m in spelt.finditer(text)], (
-                    rule.code, pattern, text)
+    from kefu_lint.context import PROBLEMS
+
+    for code, pattern in [(r.code, p) for r in RULES for p in r.patterns + r.allow] + [("complaint", PROBLEMS)]:
+        written, spelt = re.compile(pattern), re.compile(alternation(patterns=[pattern]))
+        for text in texts:
+            assert [m.span() for m in written.finditer(text)] == [m.span() for m in spelt.finditer(text)], (
+                code, pattern, text)
 
 
 def test_examples_are_of_the_rules_kind() -> None:
