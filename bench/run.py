@@ -8,7 +8,8 @@ The corpora come from ``bench/corpus.py`` (seeded): agent replies written as age
 (most without an emoticon, many without a modal particle, about two findings each with all
 rules) and a chat log exported as text (customer and agent lines, three to four findings a
 line). Every case runs ``kefu-lint --no-config`` in a fresh process and records the median wall
-time and the median peak memory (max RSS) of that process. The peers, measured in the same run
+time, CPU time (user and system) and peak memory (max RSS) of that process — summed over its
+worker processes where a large file is checked by several. The peers, measured in the same run
 on the same file: one compiled regular expression over the file (a floor), and, when ``npm`` is
 available, textlint with textlint-rule-prh and seven words (installed with ``npm install`` into
 ``$KEFU_LINT_BENCH_CACHE``, default ``~/.cache/kefu-lint-bench``). ``--write-docs`` writes the
@@ -58,22 +59,23 @@ RUNNER = (
     "start = time.perf_counter()\n"
     "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
     "_, status, usage = os.wait4(p.pid, 0)\n"
-    "print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))\n"
+    "print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status),"
+    " usage.ru_utime + usage.ru_stime)\n"
 )
 
 
-def measure(command: list[str], runs: int, env: dict | None = None) -> tuple[float, float]:
-    """Median wall time (s) and median peak RSS (MB) of ``command`` over ``runs`` runs."""
-    times, peaks = [], []
+def measure(command: list[str], runs: int, env: dict | None = None) -> tuple[float, float, float]:
+    """Median wall time (s), CPU time (s, user and system) and peak RSS (MB) of ``command``,
+    a single process, over ``runs`` runs."""
+    results = []
     for _ in range(runs):
         out = subprocess.run([sys.executable, "-c", RUNNER, *command], capture_output=True, text=True,
                              env=env, check=True).stdout.split()
-        seconds, peak, code = float(out[0]), int(out[1]), int(out[2])
+        seconds, peak, code, cpu = float(out[0]), int(out[1]), int(out[2]), float(out[3])
         if code not in (0, 1):
             raise SystemExit(f"failed ({code}): {' '.join(command)}")
-        times.append(seconds)
-        peaks.append(peak / 1024)
-    return statistics.median(times), statistics.median(peaks)
+        results.append((seconds, cpu, peak / 1024))
+    return tuple(statistics.median(v) for v in zip(*results))
 
 
 def kefu_lint(*args: str) -> list[str]:
@@ -116,7 +118,7 @@ def main() -> None:
 
     # Measure kefu-lint as installed: pip compiles a package's bytecode when it installs it.
     compileall.compile_dir(ROOT / "linter", quiet=1)
-    rows: list[tuple[str, str, int, int, float, float]] = []  # case, tool, lines, findings, s, MB
+    rows: list[tuple[str, str, int, int, float, float, float]] = []  # case, tool, lines, findings, s, CPU s, MB
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         small = work / "precommit.yaml"
@@ -131,15 +133,19 @@ def main() -> None:
         for _ in range(runs):
             shutil.rmtree(work / "empty-cache", ignore_errors=True)
             cold_runs.append(measure(kefu_lint(str(cold)), 1, env))
-        seconds, peak = (statistics.median(v) for v in zip(*cold_runs))
-        rows.append(("1 万条回复，缓存为空", "kefu-lint", 10_000, findings(cold), seconds, peak))
+        rows.append(("1 万条回复，缓存为空", "kefu-lint", 10_000, findings(cold),
+                     *(statistics.median(v) for v in zip(*cold_runs))))
 
         text = work / "replies.txt"
         text.write_text("\n".join(replies(big)) + "\n", encoding="utf-8")
         count = findings(text)
         case = f"{big // 10_000} 万条回复（.txt）" if big >= 10_000 else f"{big} 条回复（.txt）"
+        # A file this large is checked by as many processes as there are CPUs: their memory is summed.
         for fmt in ("text", "json", "sarif"):
-            rows.append((case, f"kefu-lint --format {fmt}", big, count, *measure(kefu_lint("--format", fmt, str(text)), runs)))
+            rows.append((case, f"kefu-lint --format {fmt}", big, count,
+                         *measure_tree(kefu_lint("--format", fmt, str(text)), runs)))
+        rows.append((case, "kefu-lint --format text --jobs 1", big, count,
+                     *measure(kefu_lint("--format", "text", "--jobs", "1", str(text)), runs)))
         rows.append((case, "一个正则（下限）", big, 0,
                      *measure([sys.executable, "-c", FLOOR, str(text), *PRH_WORDS], runs)))
         peer = textlint(work)
@@ -153,22 +159,22 @@ def main() -> None:
             count = findings(log) if size == chat else 0
             for fmt in ("json", "text") if size == chat else ("json",):
                 rows.append((label, f"kefu-lint --format {fmt}", size, count,
-                             *measure(kefu_lint("--format", fmt, str(log)), 1 if size == huge else runs)))
+                             *measure_tree(kefu_lint("--format", fmt, str(log)), 1 if size == huge else runs)))
 
         rows += chats_case(work, runs, (chat, huge))
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    table = ["| 场景 | 工具 | 行数 | 问题数 | 耗时（秒，中位数） | 峰值内存（MB） |", "|---|---|---:|---:|---:|---:|"]
-    table += [f"| {case} | {tool} | {lines:,} | {n:,} | {seconds:.2f} | {peak:.0f} |" if n else
-              f"| {case} | {tool} | {lines:,} | | {seconds:.2f} | {peak:.0f} |"
-              for case, tool, lines, n, seconds, peak in rows]
+    table = ["| 场景 | 工具 | 行数 | 问题数 | 耗时（秒，中位数） | CPU（秒） | 峰值内存（MB） |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    table += [f"| {case} | {tool} | {lines:,} | {f'{n:,}' if n else ''} | {seconds:.2f} | {cpu:.2f} | {peak:.0f} |"
+              for case, tool, lines, n, seconds, cpu, peak in rows]
     print(f"{machine}; medians of {runs} runs\n")
     print("\n".join(table))
     if args.write_docs:
         write_docs(rows, table, machine, runs)
 
 
-def chats_case(work: Path, runs: int, sizes: tuple[int, ...]) -> list[tuple[str, str, int, int, float, float]]:
+def chats_case(work: Path, runs: int, sizes: tuple[int, ...]) -> list[tuple[str, str, int, int, float, float, float]]:
     """``kefu-lint chats``: chat exports as CSV (``corpus.chat_export``: a day of sessions,
     interleaved as a shop works them), scored and written as JSON, with all CPUs and with one.
     Peak memory is that of the whole process tree (the main process and its workers, summed,
@@ -199,22 +205,26 @@ def chats(*args: str) -> list[str]:
     return [sys.executable, "-c", "from kefu_lint.cli import console; console()", "chats", "--no-config", *args]
 
 
-def measure_tree(command: list[str], runs: int) -> tuple[float, float]:
-    """Median wall time (s) and median peak memory (MB) of ``command`` and its child
-    processes together."""
-    times, peaks = [], []
+def measure_tree(command: list[str], runs: int) -> tuple[float, float, float]:
+    """Median wall time (s), CPU time (s, of the process and its workers) and peak memory (MB)
+    of ``command`` and its child processes together (summed, sampled every 20 ms)."""
+    results = []
     for _ in range(runs):
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = 0
-        while process.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, _tree_rss(process.pid))
             time.sleep(0.02)
-        times.append(time.perf_counter() - start)
-        peaks.append(peak / 1024)
-        if process.returncode not in (0, 1):
-            raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}")
-    return statistics.median(times), statistics.median(peaks)
+        seconds = time.perf_counter() - start
+        process.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise SystemExit(f"failed ({code}): {' '.join(command)}")
+        results.append((seconds, usage.ru_utime + usage.ru_stime, peak / 1024))
+    return tuple(statistics.median(v) for v in zip(*results))
 
 
 def _tree_rss(pid: int) -> int:
@@ -247,7 +257,7 @@ def write_docs(rows, table, machine, runs) -> None:
 
 def plot(rows) -> str:
     """A horizontal bar chart of the wall times on the 100,000-reply file, one bar per tool."""
-    bars = [(tool, seconds) for case, tool, lines, _, seconds, _ in rows if "回复（.txt）" in case]
+    bars = [(tool, seconds) for case, tool, lines, _, seconds, _, _ in rows if "回复（.txt）" in case]
     width, bar, pad, label = 640, 28, 12, 220
     height = pad * 2 + len(bars) * (bar + pad)
     longest = max(seconds for _, seconds in bars)
