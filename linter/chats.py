@@ -483,28 +483,36 @@ class Inspector:
                     owners.append([])
                 owners[k].append((c, t))
         found: list[list[ChatFinding]] = [[] for _ in chats]
-        for f in self.linter.session().lint(templates):
-            for c, t in owners[int(f.template)]:
-                found[c].append(self._reply_finding(chats[c].turns[t], f))
+        linter = self.linter
+        # The engine's hits, not its findings: a chat finding needs no file positions.
+        for rule, hits in linter.session().hits(templates):
+            code = rule.code
+            head = (code, linter._severity[code], linter._urls[code])
+            for template, (start, end, match) in hits:
+                message = self._message(rule, match)
+                for c, t in owners[int(template.id)]:
+                    found[c].append(self._reply_finding(chats[c].turns[t], head, message, start, end))
         return [self._scored(chat, findings) for chat, findings in zip(chats, found)]
 
     @staticmethod
-    def _reply_finding(turn: Turn, f) -> ChatFinding:
-        """A reply rule's finding in a turn, on the line its span starts in."""
+    def _reply_finding(turn: Turn, head: tuple, message: str, start: int, end: int) -> ChatFinding:
+        """A reply rule's finding in a turn, on the line its span starts in (``head``: the
+        rule's code, severity and url)."""
+        code, severity, url = head
         lines = turn.lines
         if len(lines) == 1:  # the common case: a turn of one line
             line = lines[0]
-            return _NEW(ChatFinding, (f.rule, f.severity, f.message, f.url, turn.agent, line.line, turn.at[0],
-                                      f.start, min(f.end, len(line.text))))
+            return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, turn.at[0],
+                                      start, min(end, len(line.text))))
         worded = turn.worded
         offset = 0
         for at, line in worded:
-            end = offset + len(line.text)
-            if f.start <= end or at == worded[-1][0]:
-                start = f.start - offset
-                return _NEW(ChatFinding, (f.rule, f.severity, f.message, f.url, turn.agent, line.line, at, start,
-                                          max(start, min(f.end - offset, len(line.text)))))
-            offset = end + 1
+            stop = offset + len(line.text)
+            if start <= stop or at == worded[-1][0]:
+                begin = start - offset
+                return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, at, begin,
+                                          max(begin, min(end - offset, len(line.text)))))
+            offset = stop + 1
         raise AssertionError("a finding outside its turn")
 
     def _scored(self, chat: Conversation, findings: list[ChatFinding]) -> Scored:

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 
 from .checks import KINDS, Batch, Kind, Shared
 from .config import Settings
-from .model import Finding, Template
+from .model import Finding, Hit, Template
 from .rules import RULES, Rule
 
-_POSITION = attrgetter("line", "column", "rule")
+_POSITION, _NOQA = attrgetter("line", "column", "rule"), attrgetter("noqa")
 
 
 class Linter:
@@ -48,6 +49,13 @@ class Linter:
         """Findings for one whole template set (one file or worksheet), sorted by position."""
         return self.session().lint(templates)
 
+    def messages(self, code: str) -> dict[str, str]:
+        """The rule's message for each match seen so far (``match -> message``), to fill in."""
+        messages = self._messages.setdefault(code, {})
+        if len(messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
+            messages.clear()
+        return messages
+
     def fix(self, code: str, text: str) -> tuple[str, str] | None:
         """The rule's safe rewrite of a hit's text, if one of its ``fix`` entries matches it."""
         for pattern, replacement in self._fixes[code]:
@@ -74,6 +82,19 @@ class Session:
             if kind.set_level:
                 deque(kind.check_all(templates), maxlen=0)
 
+    def hits(self, templates: list[Template]) -> Iterator[tuple[Rule, Iterator[tuple[Template, Hit]]]]:
+        """What each rule finds in the next batch of the set, rule by rule: the rule and its
+        hits, each with its template, in template order (``noqa`` applied). ``lint`` makes them
+        findings; chat inspection makes them findings of its own without the file positions."""
+        batch = Batch(templates)
+        prefilters = self.linter.prefilters
+        noqa = any(map(_NOQA, templates))
+        for rule, kind in self.checks:
+            selected = kind.prefilter(batch) if prefilters and not kind.set_level else None
+            targets = templates if selected is None else [templates[i] for i in selected]
+            found = kind.check_all(targets) if prefilters else _one_by_one(kind, targets)
+            yield rule, _noqa(rule.code, found) if noqa else found
+
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for the next batch of the set, sorted by position."""
         if not templates:
@@ -81,19 +102,11 @@ class Session:
         linter = self.linter
         findings: list[Finding] = []
         append = findings.append
-        batch = Batch(templates)
-        prefilters = linter.prefilters
-        for rule, kind in self.checks:
-            code, message = rule.code, rule.message
+        for rule, found in self.hits(templates):
+            code = rule.code
             severity, url, fixes = linter._severity[code], linter._urls[code], linter._fixes[code]
-            messages = linter._messages.setdefault(code, {})
-            if len(messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
-                messages.clear()
-            selected = kind.prefilter(batch) if prefilters and not kind.set_level else None
-            targets = templates if selected is None else [templates[i] for i in selected]
-            for template, (start, end, match) in kind.check_all(targets) if prefilters else _one_by_one(kind, targets):
-                if template.noqa and code.startswith(template.noqa):
-                    continue
+            messages = linter.messages(code)
+            for template, (start, end, match) in found:
                 last = end - 1 if end > start else start
                 if template.raw is None and "\n" not in template.reply:  # the common case, inline
                     line = end_line = template.line
@@ -103,12 +116,18 @@ class Session:
                     end_line, end_column = template.locate(last)
                 text = messages.get(match)
                 if text is None:
-                    text = messages[match] = message.format(match=match)
+                    text = messages[match] = rule.message.format(match=match)
                 append(Finding(template.path, line, column, end_line, end_column + 1, code, severity, text,
                                start, end, template.id, url, template.sheet,
                                linter.fix(code, match) if fixes else None))
         findings.sort(key=_POSITION)
         return findings
+
+
+def _noqa(code: str, found: Iterable[tuple[Template, Hit]]) -> Iterator[tuple[Template, Hit]]:
+    for template, hit in found:
+        if not (template.noqa and code.startswith(template.noqa)):
+            yield template, hit
 
 
 def _compile(rule: Rule, settings: Settings, shared: Shared) -> Kind:
