@@ -121,3 +121,20 @@ def test_the_chat_formats_offered_are_the_chat_reporters() -> None:
     from kefu_lint.reporters.chats import CHAT_FORMATS
 
     assert list(CHAT_FORMAT_NAMES) == sorted(CHAT_FORMATS)
+
+
+def test_large_fragments_are_written_as_they_come() -> None:
+    """A worker's spool of batch fragments is copied out without being held whole in memory."""
+    from kefu_lint.reporters import Writer
+
+    calls: list[int] = []
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            calls.append(len(text))
+            return super().write(text)
+
+    writer = Writer(Out())
+    writer.separator = ","
+    writer.write(["x" * 700_000, "y" * 700_000, "z" * 700_000])
+    assert calls == [1_400_001, 700_001] and writer.out.getvalue().count(",") == 2

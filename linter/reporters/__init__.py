@@ -73,13 +73,16 @@ class Writer:
         buffer.flush()
 
     def _write(self, fragments, write, separator) -> None:
-        parts = []
+        """Many small fragments (a chat session's) are written a few hundred at a time, a large
+        one (a batch of templates) at once: never more than about 1 MB held."""
+        parts, size = [], 0
         for fragment in fragments:
             if fragment:
                 parts.append(fragment)
-                if len(parts) >= 512:
+                size += len(fragment)
+                if len(parts) >= 512 or size >= 1 << 20:
                     write((separator[:0] if self.first else separator) + separator.join(parts))
-                    self.first, parts = False, []
+                    self.first, parts, size = False, [], 0
         if parts:
             write((separator[:0] if self.first else separator) + separator.join(parts))
             self.first = False
