@@ -14,7 +14,7 @@ the site is built, this hook puts into it, next to the page:
   the CLI, loaders of file formats or reporters: no click, PyYAML, openpyxl or jieba) and
   ``hooks/checker_runtime.py`` as ``kefu_checker``.
 * ``checker/dictionary-<hash>.zlib``: jieba's dictionary as ``kefu_lint.boundaries`` loads it
-  (``$KEFU_LINT_DICTIONARY``), zlib-compressed (9.4 MB → 2.7 MB); the browser inflates it.
+  (``$KEFU_LINT_DICTIONARY``), zlib-compressed (7.9 MB → 2.3 MB); the browser inflates it.
 * ``checker/snapshot-<hash>.zlib``, when node can make it (``hooks/checker_snapshot.mjs``): a
   memory snapshot of Pyodide with ``kefu_checker`` imported and the rules compiled (31 MB →
   6 MB). Starting from it takes about a second instead of five or more on a 2-core machine.
