@@ -86,15 +86,11 @@ def check_file_in_parts(linter: Linter, path: str, columns: Columns, reporter: R
     """Check one template file (as ``api.check_file``), writing its findings to ``reporter``;
     returns the file's result (its templates and input errors; its batches consumed) and the
     counts of its findings. Files of ``split_at`` bytes or more are split into ``jobs`` parts."""
-    counts = Summary()
     parts = _line_parts(path, jobs) if (jobs > 1 and reporter.splittable
                                         and _splittable(path, split_at, (".txt", ".csv"))) else []
     if len(parts) < 2:
-        result = check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename)
-        for templates, findings in result.batches:
-            counts.add_findings(findings)
-            reporter.batch(result.path, templates, findings)
-        return result, counts
+        return _drain(check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename),
+                      reporter.batch)
     import multiprocessing
     import tempfile
 
@@ -102,37 +98,48 @@ def check_file_in_parts(linter: Linter, path: str, columns: Columns, reporter: R
     with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
         _TEMPLATE_JOB = (linter, path, columns, reporter, parts, spools)
         reporter.out.flush()  # a forked worker must not write out what this process has buffered
-        with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
-            others = pool.map_async(_template_part, range(1, len(parts)), chunksize=1)
-            result, _ = _template_part(0, counts, reporter.batch)
-            for k, (templates, errors, found) in enumerate(others.get(), start=1):
-                reporter.write_encoded(fragment for _, fragment in _spooled(os.path.join(spools, f"{k}.spool")))
-                result.templates += templates
-                result.errors.extend(errors)
-                counts.merge(found)
-        _TEMPLATE_JOB = None
+        try:
+            with multiprocessing.get_context("fork").Pool(len(parts) - 1) as pool:
+                others = pool.map_async(_spool_part, range(1, len(parts)), chunksize=1)
+                result, counts = _check_part(0, reporter.batch)
+                for k, (templates, errors, found) in enumerate(others.get(), start=1):
+                    reporter.write_encoded(fragment for _, fragment in _spooled(os.path.join(spools, f"{k}.spool")))
+                    result.templates += templates
+                    result.errors.extend(errors)
+                    counts.merge(found)
+        finally:
+            _TEMPLATE_JOB = None
     return result, counts
 
 
 _TEMPLATE_JOB = None  # what the workers of check_file_in_parts inherit when they are forked
 
 
-def _template_part(k: int, counts: Summary | None = None, write=None):
-    """Check part ``k`` of the file; a worker spools its batches' output (``write`` is None)."""
-    linter, path, columns, reporter, parts, spools = _TEMPLATE_JOB
-    counts = Summary() if counts is None else counts
-    result = check_file(linter, path, columns=columns, lines=parts[k])
-    spool = None if write else open(os.path.join(spools, f"{k}.spool"), "wb")
+def _check_part(k: int, write) -> tuple[FileResult, Summary]:
+    """Check part ``k`` of the file, giving each batch to ``write(path, templates, findings)``."""
+    linter, path, columns, _, parts, _ = _TEMPLATE_JOB
+    return _drain(check_file(linter, path, columns=columns, lines=parts[k]), write)
+
+
+def _drain(result: FileResult, write) -> tuple[FileResult, Summary]:
+    """Consume a file's batches, giving each to ``write``; the result and its findings' counts."""
+    counts = Summary()
     for templates, findings in result.batches:
         counts.add_findings(findings)
-        if write:
-            write(result.path, templates, findings)
-        elif findings:
-            fragment = reporter.render(result.path, templates, findings).encode("utf-8")
-            spool.write(_RECORD.pack(templates[0].line, len(fragment)) + fragment)
-    if spool is None:
-        return result, counts
-    spool.close()
+        write(result.path, templates, findings)
+    return result, counts
+
+
+def _spool_part(k: int) -> tuple[int, list, Summary]:
+    """A worker: check part ``k``, spooling its batches' output with the run's reporter."""
+    reporter, spools = _TEMPLATE_JOB[3], _TEMPLATE_JOB[5]
+    with open(os.path.join(spools, f"{k}.spool"), "wb") as spool:
+        def write(path, templates, findings) -> None:
+            if findings:
+                fragment = reporter.render(path, templates, findings).encode("utf-8")
+                spool.write(_RECORD.pack(templates[0].line, len(fragment)) + fragment)
+
+        result, counts = _check_part(k, write)
     return result.templates, result.errors, counts
 
 
