@@ -114,6 +114,12 @@ class Kind:
     def __init__(self, rule: Rule, settings: Settings, shared: Shared) -> None:
         self.rule = rule
 
+    @staticmethod
+    def misfit(rule: Rule) -> str | None:
+        """Why a rule does not fit this kind beyond its ``fields`` (checked when ``rules.py`` is
+        imported), or None."""
+        return None
+
     def prefilter(self, batch: Batch) -> Iterable[int] | None:
         """Indexes of the replies ``check`` could report on (a superset); None: all of them."""
         return None
@@ -195,14 +201,18 @@ class Curt(Kind):
         self.gate = re.compile(f"{free}(?:[{CONTENT_CHARS}]{free})?")
         # Before that, a cheaper test rules out most replies: two content characters that no
         # acknowledgement, address word or particle holds (and no ``[``: an emoticon's name is
-        # content) mean more than one character of something else. It needs the patterns to be
-        # literal characters and classes of them, so that their characters can be read off.
-        if re.search(r"\\[A-Za-z]|\.", "".join(rule.patterns)):
-            raise ValueError(f"{rule.code}: the curt kind's patterns must be literal characters and classes of them")
+        # content) mean more than one character of something else (``misfit``: the patterns'
+        # characters can be read off).
         known = {c for text in (*rule.words, *rule.patterns) for c in text if CONTENT.match(c)}
         known = "".join(sorted({re.escape(c) for c in known | {c.swapcase() for c in known}}))
         other = f"(?![{known}])[{CONTENT_CHARS}]"
         self.more = re.compile(f"{other}[^\\[]*?{other}")
+
+    @staticmethod
+    def misfit(rule: Rule) -> str | None:
+        if re.search(r"\\[A-Za-z]|\.", "".join(rule.patterns)):
+            return "the curt kind's patterns must be literal characters and classes of them"
+        return None
 
     def prefilter(self, batch: Batch) -> list[int]:
         """Replies with a candidate line: a ``fullmatch`` per reply not ruled out first (a

@@ -125,6 +125,8 @@ class Rule:
         unknown = set(self.unless) - CONDITIONS.keys()
         if unknown:
             raise ValueError(f"{self.code}: unknown context {sorted(unknown)} (contexts: {', '.join(CONDITIONS)})")
+        if kind in KINDS.values() and (problem := kind.misfit(self)):
+            raise ValueError(f"{self.code}: {problem}")
 
     @property
     def conversation(self) -> bool:

@@ -114,6 +114,8 @@ def test_a_field_its_kind_does_not_read_is_an_error_naming_the_rule() -> None:
         replace(next(r for r in RULES if r.code == "KF301"), scene=None)
     with pytest.raises(ValueError, match="unknown check kind 'words'"):
         replace(RULES[0], check="words")
+    with pytest.raises(ValueError, match="KF102: the curt kind's patterns must be literal characters"):
+        replace(next(r for r in RULES if r.code == "KF102"), patterns=(r"\d+",))
 
 
 def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
