@@ -85,9 +85,11 @@ def check_file_in_parts(linter: Linter, path: str, columns: Columns, reporter: R
                         split_at: int = SPLIT_TEMPLATES_AT) -> tuple[FileResult, Summary]:
     """Check one template file (as ``api.check_file``), writing its findings to ``reporter``;
     returns the file's result (its templates and input errors; its batches consumed) and the
-    counts of its findings. Files of ``split_at`` bytes or more are split into ``jobs`` parts."""
-    parts = _line_parts(path, jobs) if (jobs > 1 and reporter.splittable
-                                        and _splittable(path, split_at, (".txt", ".csv"))) else []
+    counts of its findings. Files of ``split_at`` bytes or more are split into ``jobs`` parts,
+    at most one per ``split_at`` bytes (many CPUs do not make a small file many processes)."""
+    parts = []
+    if jobs > 1 and reporter.splittable and _splittable(path, split_at, (".txt", ".csv")):
+        parts = _line_parts(path, min(jobs, os.path.getsize(path) // split_at) if split_at else jobs)
     if len(parts) < 2:
         return _drain(check_file(linter, path, named=named, columns=columns, stdin_filename=stdin_filename),
                       reporter.batch)

@@ -138,3 +138,16 @@ def test_large_fragments_are_written_as_they_come() -> None:
     writer.separator = ","
     writer.write(["x" * 700_000, "y" * 700_000, "z" * 700_000])
     assert calls == [1_400_001, 700_001] and writer.out.getvalue().count(",") == 2
+
+
+def test_a_file_is_cut_into_at_most_one_part_per_split_size(tmp_path: Path, monkeypatch) -> None:
+    import kefu_lint.jobs as jobs
+
+    path = tmp_path / "replies.txt"
+    path.write_text("\n".join(_replies(3000)) + "\n", encoding="utf-8")
+    asked: list[int] = []
+    monkeypatch.setattr(jobs, "_line_parts", lambda p, n: asked.append(n) or _line_parts(p, n))
+    reporter = FORMATS["text"](io.StringIO(), Settings())
+    result, _ = check_file_in_parts(linter_for(Settings()), str(path), Columns(), reporter, 64,
+                                    split_at=path.stat().st_size // 3)
+    assert asked == [3] and result.templates == 2998
