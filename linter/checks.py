@@ -74,7 +74,6 @@ class Shared:
         return len(_NOT_CONTENT.sub("", self.emoticon.sub("", text) if "[" in text else text))
 
 
-
 class Batch:
     """The replies of one batch of templates, with scans that answer for all of them at once."""
 
@@ -205,8 +204,8 @@ class Curt(Kind):
         # characters can be read off).
         known = {c for text in (*rule.words, *rule.patterns) for c in text if CONTENT.match(c)}
         known = "".join(sorted({re.escape(c) for c in known | {c.swapcase() for c in known}}))
-        other = f"(?![{known}])[{CONTENT_CHARS}]"
-        self.more = re.compile(f"{other}[^\\[]*?{other}")
+        unknown = f"(?![{known}])[{CONTENT_CHARS}]"
+        self.more = re.compile(f"{unknown}[^\\[]*?{unknown}")
 
     @staticmethod
     def misfit(rule: Rule) -> str | None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import heapq
 import os
 import struct
+import sys
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -134,7 +135,7 @@ def _drain(result: FileResult, write) -> tuple[FileResult, Summary]:
 
 def _spool_part(k: int) -> tuple[int, list, Summary]:
     """A worker: check part ``k``, spooling its batches' output with the run's reporter."""
-    reporter, spools = _TEMPLATE_JOB[3], _TEMPLATE_JOB[5]
+    _, _, _, reporter, _, spools = _TEMPLATE_JOB
     with open(os.path.join(spools, f"{k}.spool"), "wb") as spool:
         def write(path, templates, findings) -> None:
             if findings:
@@ -148,8 +149,6 @@ def _spool_part(k: int) -> tuple[int, list, Summary]:
 def _line_parts(path: str, jobs: int) -> list[tuple[int, int]]:
     """Line ranges ``(first, end)`` that cut the file into ``jobs`` parts at line breaks, each
     later part shorter so that all take about as long (a part reads everything before it)."""
-    import sys
-
     size = os.path.getsize(path)
     # Part k ends at e_k = c * a_k with a_k = (1 + a_(k-1)) / (1 + READ_SHARE), a_0 = 1 / (1 + READ_SHARE):
     # reading up to e_k plus checking e_k - e_(k-1) costs the same c for every part.
