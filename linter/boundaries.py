@@ -15,9 +15,8 @@ costs about a second per process, more than linting ten thousand replies, so:
 Before cutting, a cheaper exact test: jieba keeps an edge uncut only if a dictionary word
 covers both of its sides, so a hit with no such word around it stands on boundaries too.
 
-The dictionary is jieba's words and their counts (and two-character prefixes) split by first character, each part
-unpacked on first use; it is built once from jieba's ``dict.txt`` (about half a second) and
-cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
+The dictionary is jieba's lines split by first character, each part parsed on first use; it
+is built once from jieba's ``dict.txt`` (a split and a sort: about 0.3 s) and cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A cache file is named by what it was
 built from (the cache format, jieba's version, the content of both dictionaries), so two
 environments never fight over it; it is written atomically, old ones are pruned by age and
@@ -55,8 +54,9 @@ _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
 # A line of jieba's dict.txt: word, count, tag. Not anchored at line starts (the regex engine
 # would try every position): a match takes the whole line.
 _MAIN_LINE = re.compile(r"(\S+) ([0-9]+)[^\n]*")
+_COUNT = re.compile(" ([0-9]+)")  # the count of a line of dict.txt (the tag is letters)
 _FIRST, _SECOND, _TWO = itemgetter(0), itemgetter(1), itemgetter(slice(0, 2))
-_FORMAT = "8"  # bump when the cache layout changes
+_FORMAT = "9"  # bump when the cache layout changes
 _KEEP = 8  # cache files kept at most
 _MAX_AGE = 30 * 86400  # seconds an unused cache file is kept
 
@@ -88,26 +88,30 @@ def _cache_key(jieba_dir: Path, main: bytes, user: bytes) -> str:
 
 
 class Dictionary:
-    """jieba's dictionary: each word's count and the ``total``, one part per first character,
-    unpacked on first use (cutting a few blocks touches a few dozen of them). jieba's ``FREQ``
-    also holds every prefix of every word, with count 0, and extends a candidate word only
-    while it is one; looking up every length up to the part's longest word finds the same
-    words. Only the two-character prefixes are kept (count 0 unless a word): one lookup then
-    rules out most starts (``crossed``). Leaving the rest out makes a cold build, which is all
-    of a first run's extra time, twice as fast."""
+    """jieba's dictionary: each word's count and the ``total``. It is kept as jieba's own
+    lines (``word count tag``), one chunk per first character, and a chunk is parsed on first
+    use (cutting a few blocks touches a few dozen of them; a run of 100k replies, about 30).
+    Building it is then a split and a sort of the file, with no work per word: a cold build
+    is all of a first run's extra time. jieba's ``FREQ`` also holds every prefix of every
+    word, with count 0, and extends a candidate word only while it is one; looking up every
+    length up to the chunk's longest word finds the same words. Only the two-character
+    prefixes are added (count 0 unless a word): one lookup then rules out most starts
+    (``crossed``)."""
 
-    def __init__(self, buckets: dict[str, bytes], longest: dict[str, int], total: int) -> None:
-        self._packed = buckets  # first character -> its words and their counts, marshalled
-        self._longest = longest  # first character -> characters in its longest word
-        self.longest = max(longest.values(), default=1)
+    def __init__(self, chunks: dict[str, bytes], longest: int, total: int) -> None:
+        self._chunks = chunks  # first character -> jieba's lines of the words it starts
+        self.longest = longest  # at least the characters of the longest word
         self._buckets: dict[str, dict[str, int]] = {}
+        self._longest: dict[str, int] = {}  # first character -> its longest word, once parsed
         self.total, self.logtotal = total, log(total)
         self.boundaries = lru_cache(maxsize=8192)(self._boundaries)
 
     @classmethod
     def build(cls, main: bytes, user: bytes) -> Dictionary:
         """As ``jieba.initialize()`` then ``jieba.load_userdict(user_dictionary())`` build it."""
-        pairs = _MAIN_LINE.findall(main.decode("utf-8"))
+        text = main.decode("utf-8")
+        lines = text.split("\n")
+        total = sum(map(int, _COUNT.findall(text)))  # every line counts, as in jieba
         for line in user.decode("utf-8").splitlines():
             match = _USER_LINE.match(line.strip())
             if not match:
@@ -115,27 +119,25 @@ class Dictionary:
             word, count, _ = match.groups()
             if count is None:  # jieba would guess a frequency by cutting; we need one
                 raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
-            pairs.append((word, count))
-        counts = list(map(int, map(_SECOND, pairs)))
-        freq = dict(zip(map(_FIRST, pairs), counts))  # a later line wins, as in jieba
-        packed, longest = {}, {}
-        for char, group in groupby(sorted(freq, key=_FIRST), _FIRST):  # by first character, in file order
-            words = list(group)
-            bucket = dict.fromkeys(map(_TWO, words), 0)
-            bucket.update(zip(words, map(freq.__getitem__, words)))
-            packed[char] = marshal.dumps(bucket)
-            longest[char] = max(map(len, words))
-        return cls(packed, longest, sum(counts))  # every line counts in the total, as in jieba
+            total += int(count)
+            if not any(map(str.isspace, word)):  # a word with a space is never in a han block
+                lines.append(f"{word} {int(count)}")  # after jieba's lines: a later line wins
+        lines = [line for line in lines if line and not line[0].isspace()]
+        lines.sort(key=_FIRST)  # stable: each character's lines stay in file order
+        # UTF-8, which loading the cache copies as it is (text would be decoded whole).
+        chunks = {char: "\n".join(group).encode("utf-8") for char, group in groupby(lines, _FIRST)}
+        return cls(chunks, max(map(len, lines), default=1), total)
 
     def dumps(self) -> bytes:
-        return marshal.dumps((self._packed, self._longest, self.total))
+        return marshal.dumps((_FORMAT, self._chunks, self.longest, self.total))
 
     @classmethod
     def loads(cls, data: bytes) -> Dictionary:
-        packed, longest, total = marshal.loads(data)
-        if not (isinstance(packed, dict) and isinstance(longest, dict) and isinstance(total, int) and total > 0):
+        version, chunks, longest, total = marshal.loads(data)
+        if not (version == _FORMAT and isinstance(chunks, dict) and isinstance(longest, int)
+                and isinstance(total, int) and total > 0):
             raise ValueError("not a dictionary file")
-        return cls(packed, longest, total)
+        return cls(chunks, longest, total)
 
     @classmethod
     def load(cls) -> Dictionary:
@@ -160,8 +162,11 @@ class Dictionary:
         """The words that start with ``char`` and their counts (0: only a prefix)."""
         bucket = self._buckets.get(char)
         if bucket is None:
-            packed = self._packed.get(char)
-            bucket = self._buckets[char] = marshal.loads(packed) if packed else {}
+            pairs = _MAIN_LINE.findall(self._chunks.get(char, b"").decode("utf-8"))
+            words = list(map(_FIRST, pairs))
+            bucket = self._buckets[char] = dict.fromkeys(map(_TWO, words), 0)
+            bucket.update(zip(words, map(int, map(_SECOND, pairs))))  # a later line wins
+            self._longest[char] = max(map(len, words), default=0)
         return bucket
 
     def _freq(self, word: str) -> int | None:
@@ -215,13 +220,12 @@ class Dictionary:
         covers the characters on both sides of ``position``. If none does, jieba cuts there:
         it joins characters only into dictionary words (and runs of single letters and
         digits, which the caller rules out)."""
-        longest = self._longest
         for a in range(position - 1, max(first, position - self.longest) - 1, -1):
             char = text[a]
-            end = min(last, a + longest.get(char, 0))
+            get = self._bucket(char).get
+            end = min(last, a + self._longest[char])
             if end <= position:  # no word from ``a`` is long enough to reach past ``position``
                 continue
-            get = self._bucket(char).get
             if get(text[a:a + 2]) is None:  # nor does one start with these two characters
                 continue
             for b in range(position + 1, end + 1):
