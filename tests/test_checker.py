@@ -27,6 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ROOT, _ANSI
 from kefu_lint import lint_text
+from kefu_lint.boundaries import Dictionary
 from test_browser import CHROMEDRIVER, CHROMIUM, _screenshot, browser, site_url  # noqa: F401 - fixtures
 
 browser_only = pytest.mark.skipif(
@@ -216,7 +217,10 @@ def test_the_site_serves_the_checker(built_site: Path):
     assert lock["packages"] == {} and lock["info"]["python"].startswith("3.")
     [runtime] = checker.glob("kefu-lint-*.zip")
     [dictionary] = checker.glob("dictionary-*.zlib")
-    assert len(zlib.decompress(dictionary.read_bytes())) > 3 * dictionary.stat().st_size
+    # Compressed, and what the checker's boundaries load: jieba's words split by first character.
+    packed = zlib.decompress(dictionary.read_bytes())
+    assert len(packed) > 2 * dictionary.stat().st_size
+    assert Dictionary.loads(packed).tokens("这款迷你包") == ["这", "款", "迷你", "包"]
     assert runtime.name in html and dictionary.name in html
     assert list(checker.glob("snapshot-*.zlib")), "no snapshot: is node there?"
     # Every scene of the registry, and nothing else, in the scene select.
