@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .patterns import alternation
 
@@ -180,7 +181,16 @@ PROBLEMS = (
     r"脂肪粒|不通|扣了两次|审核不通过|取消了|说好|结果|耽误|少送|没来|"
     r"怎么(?:还|又|这么)|怎么没(?:收到|到|发|减|人|反应|声音)|怎么不(?:发|送|回|退|理)|为什么(?:不|要我|还|没|又)"
 )
-_PROBLEM = re.compile(alternation(patterns=[PROBLEMS]))  # spelt out: searched in every customer message
+
+
+@lru_cache(maxsize=1)
+def _problem() -> re.Pattern:
+    """``PROBLEMS`` spelt out (it is searched in every customer message), compiled on first use:
+    compiling it takes longer than a pre-commit run's linting, and templates without customer
+    words never need it."""
+    return re.compile(alternation(patterns=[PROBLEMS]))
+
+
 # A worry about what might happen (这个会起球吗, 会不会褪色, 质量怎么样) is a question, not a problem.
 _WORRY = re.compile(r"会[^，。！？]*[吗吧]|会不会|能不能|怎么样|是否会|是不是|吗[？?]?$|(?<![为凭干])什么|([^\W\d_])不\1")
 
@@ -197,6 +207,7 @@ def answers_problem(reply: str) -> bool:
 
 def complaint(text: str | None) -> bool:
     """Whether ``text`` (a customer's message) describes a problem with an order."""
-    if not text or _PROBLEM.search(text) is None:
+    search = _problem().search
+    if not text or search(text) is None:
         return False
-    return any(_PROBLEM.search(text, s, e) and not _WORRY.search(text[s:e]) for s, e in clauses(text))
+    return any(search(text, s, e) and not _WORRY.search(text[s:e]) for s, e in clauses(text))
