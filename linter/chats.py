@@ -26,6 +26,7 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
@@ -46,6 +47,7 @@ WORST = 5  # sessions kept per agent for the report
 OPEN_SESSIONS = 2000  # sessions held open while a file streams past
 
 REPEAT_MIN = 6  # KF604: replies shorter than this (spacing aside), like 好的亲, may repeat
+MEMO = 4096  # texts whose findings a conversation rule remembers
 
 
 class ChatLine(NamedTuple):
@@ -119,29 +121,18 @@ class Turn:
     """Consecutive lines of one speaker (for agents, of one agent), with their indexes in the
     session (``at``) and the text of those with words (``text``: lines joined by a newline)."""
 
-    __slots__ = ("role", "agent", "lines", "at", "_text")
+    __slots__ = ("role", "agent", "lines", "at", "text")
 
-    def __init__(self, role: str, agent: str | None, line: ChatLine, at: int) -> None:
+    def __init__(self, role: str, agent: str | None, lines: list[ChatLine], at: list[int]) -> None:
         self.role, self.agent = role, agent or NO_AGENT
-        self.lines, self.at = [line], [at]
-        self._text: str | None = None
-
-    @property
-    def first(self) -> ChatLine:
-        return self.lines[0]
+        self.lines, self.at = lines, at
+        self.text = lines[0].text if len(lines) == 1 and not lines[0].media else \
+            "\n".join(line.text for line in lines if not line.media)
 
     @property
     def worded(self) -> list[tuple[int, ChatLine]]:
         """The lines with words (not pictures or files), with their index in the session."""
         return [(i, line) for i, line in zip(self.at, self.lines) if not line.media]
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            lines = self.lines
-            self._text = lines[0].text if len(lines) == 1 and not lines[0].media else \
-                "\n".join(line.text for line in lines if not line.media)
-        return self._text
 
 
 class Conversation:
@@ -150,50 +141,55 @@ class Conversation:
     def __init__(self, session: Session) -> None:
         self.session = session
         turns: list[Turn] = []
-        last = None
+        role = agent = lines = at = None  # the turn being gathered
         for index, line in enumerate(session.lines):
-            role = line.role
-            if role == SYSTEM:
+            if line.role == SYSTEM:
                 continue
-            if last is not None and last.role == role and (role == CUSTOMER or last.lines[0].agent == line.agent):
-                last.lines.append(line)
-                last.at.append(index)
-            else:
-                last = Turn(role, line.agent, line, index)
-                turns.append(last)
+            if line.role == role and (role == CUSTOMER or line.agent == agent):
+                lines.append(line)
+                at.append(index)
+                continue
+            if lines:
+                turns.append(Turn(role, agent, lines, at))
+            role, agent, lines, at = line.role, line.agent, [line], [index]
+        if lines:
+            turns.append(Turn(role, agent, lines, at))
         self.turns = turns
         agents = self.agent_turns = [t for t in turns if t.role == AGENT]
         if agents:
             self.agent = agents[0].agent  # the session's owner
         else:
             self.agent = next((line.agent for line in session.lines if line.agent), None) or NO_AGENT
-        self.first_reply = next((i for i, t in enumerate(turns) if t.role == AGENT), None)
-        self.first_response: float | None = None  # seconds from the customer's first line
-        if self.first_reply is not None and turns[0].role == CUSTOMER:
-            self.first_response = self.wait(self.first_reply)
+        # Customer lines in a row are one turn: an agent's first turn is the first or the second.
+        self.first_reply = (0 if turns[0].role == AGENT else 1) if agents else None
+        # Seconds from the customer's first line (None when the agent spoke first).
+        self.first_response = _wait(turns[0], turns[1]) if self.first_reply == 1 else None
 
-    def wait(self, index: int) -> float | None:
-        """Seconds the customer turn before agent turn ``index`` waited for it (None without
-        times, or when the turn before is not the customer's)."""
-        if index == 0 or self.turns[index - 1].role != CUSTOMER:
-            return None
-        start, reply = self.turns[index - 1].first.time, self.turns[index].first.time
-        return None if start is None or reply is None else max(0.0, reply - start)
-
-    def replies(self) -> Iterator[tuple[int, str, str | None]]:
-        """Each agent turn with words, to lint as a template: its index, its text, and the
-        customer turn before it as ``customer`` (which is what the after-sales rules need:
-        KF302 looks for a problem in it, as it does for a template that carries the customer's
-        words)."""
+    def waits(self) -> Iterator[tuple[int, float]]:
+        """Each agent turn that answers a customer turn, both with times: its index, and the
+        seconds the customer waited for it."""
         turns = self.turns
-        for i, turn in enumerate(turns):
-            if turn.role != AGENT:
-                continue
-            text = turn.text
-            if not text:
-                continue
-            before = turns[i - 1] if i else None
-            yield i, text, before.text or None if before and before.role == CUSTOMER else None
+        for i in range(1, len(turns)):
+            if turns[i].role == AGENT and turns[i - 1].role == CUSTOMER:
+                seconds = _wait(turns[i - 1], turns[i])
+                if seconds is not None:
+                    yield i, seconds
+
+    def replies(self) -> Iterator[tuple[Turn, str | None]]:
+        """Each agent turn with words, to lint as a template, and the customer turn before it as
+        ``customer`` (which is what the after-sales rules need: KF302 looks for a problem in
+        it, as it does for a template that carries the customer's words)."""
+        before = None
+        for turn in self.turns:
+            if turn.role == AGENT and turn.text:
+                yield turn, before.text or None if before is not None and before.role == CUSTOMER else None
+            before = turn
+
+
+def _wait(question: Turn, answer: Turn) -> float | None:
+    """Seconds from the first line of one turn to the first line of the next (None without times)."""
+    start, reply = question.lines[0].time, answer.lines[0].time
+    return None if start is None or reply is None else max(0.0, reply - start)
 
 
 # ---------------------------------------------------------------------------- conversation rules
@@ -264,9 +260,9 @@ class SlowReply(_Timed):
     setting = "slow_reply"
 
     def check(self, chat):
-        for i, turn in enumerate(chat.turns):
-            if turn.role == AGENT and i != chat.first_reply and (text := self.over(chat.wait(i))):
-                yield turn.at[0], text
+        for i, seconds in chat.waits():
+            if i != chat.first_reply and (text := self.over(seconds)):
+                yield chat.turns[i].at[0], text
 
 
 class Unanswered(SessionKind):
@@ -306,19 +302,22 @@ class Repeated(SessionKind):
     def check(self, chat):
         seen: dict[str, int] = {}
         lines = chat.session.lines
-        for at, line in enumerate(lines):
-            if line.role != AGENT or line.media or len(line.text) < REPEAT_MIN:
-                continue
-            key = "".join(line.text.split())
-            if len(key) < REPEAT_MIN:
-                continue
-            first = seen.setdefault(key, at)
-            if first != at:
-                yield at, f"第 {lines[first].line} 行"
+        for turn in chat.agent_turns:
+            for at, line in zip(turn.at, turn.lines):
+                if line.media or len(line.text) < REPEAT_MIN:
+                    continue
+                key = "".join(line.text.split())
+                if len(key) < REPEAT_MIN:
+                    continue
+                first = seen.setdefault(key, at)
+                if first != at:
+                    yield at, f"第 {lines[first].line} 行"
 
 
 class _SceneReply(SessionKind):
-    """One agent turn checked with the scene rule of ``scene`` (the template rule's own check)."""
+    """One agent turn checked with the scene rule of ``scene`` (the template rule's own check).
+    Quick replies recur across sessions: what the rule finds in a text is remembered (``MEMO``
+    texts at most; the rule reads nothing but the text)."""
 
     fields = frozenset({"scene"})
     required = frozenset({"scene"})
@@ -326,32 +325,34 @@ class _SceneReply(SessionKind):
     def __init__(self, rule, settings, shared, scenes) -> None:
         super().__init__(rule, settings, shared, scenes)
         self.scene = Scene(scenes[rule.scene]["scene"], settings, shared)
+        self.matches = lru_cache(MEMO)(self._matches)
 
-    def pick(self, chat: Conversation) -> int | None:
+    def pick(self, chat: Conversation) -> Turn | None:
         raise NotImplementedError
 
+    def _matches(self, text: str) -> tuple[str, ...]:
+        return tuple(match for _, _, match in self.scene.check(Template("", text, scene=self.rule.scene)))
+
     def check(self, chat):
-        i = self.pick(chat)
-        if i is None:
+        turn = self.pick(chat)
+        if turn is None:
             return ()
-        turn = chat.turns[i]
-        template = Template(chat.session.path, turn.text, scene=self.rule.scene)
-        return tuple((turn.worded[0][0], match) for _, _, match in self.scene.check(template))
+        matches = self.matches(turn.text)
+        return tuple((turn.worded[0][0], match) for match in matches) if matches else ()
 
 
 class FirstReply(_SceneReply):
     name = "first_reply"
 
     def pick(self, chat):
-        return next((i for i, t in enumerate(chat.turns) if t.role == AGENT and t.text), None)
+        return next((t for t in chat.agent_turns if t.text), None)
 
 
 class LastReply(_SceneReply):
     name = "last_reply"
 
     def pick(self, chat):
-        return next((i for i in range(len(chat.turns) - 1, -1, -1)
-                     if chat.turns[i].role == AGENT and chat.turns[i].text), None)
+        return next((t for t in reversed(chat.agent_turns) if t.text), None)
 
 
 class Complaint(SessionKind):
@@ -368,16 +369,22 @@ class Complaint(SessionKind):
         super().__init__(rule, settings, shared, scenes)
         self.angry = Existence(rule, settings, shared)
         self.apologies = scenes[rule.scene]["apology"].words
+        self.complaint = lru_cache(MEMO)(self._complaint)  # customers' words recur more than replies
+
+    def _complaint(self, text: str) -> str | None:
+        """The rule's first hit in a customer's words (its text for the message), or None."""
+        if self.angry.pattern.search(text) is None:
+            return None
+        hit = next(iter(self.angry.check(Template("", text))), None)
+        return None if hit is None else hit[2]
 
     def check(self, chat):
-        turns, search = chat.turns, self.angry.pattern.search
-        for i, turn in enumerate(turns[:-1]):
-            if turn.role != CUSTOMER or turns[i + 1].role != AGENT or search(turn.text) is None:
+        turns = chat.turns
+        for question, answer in zip(turns, turns[1:]):
+            if question.role != CUSTOMER or answer.role != AGENT or (word := self.complaint(question.text)) is None:
                 continue
-            hit = next(iter(self.angry.check(Template(chat.session.path, turn.text))), None)
-            reply = turns[i + 1].text
-            if hit is not None and not any(word in reply for word in self.apologies):
-                yield turns[i + 1].at[0], hit[2]
+            if not any(apology in answer.text for apology in self.apologies):
+                yield answer.at[0], word
 
 
 SESSION_KINDS: dict[str, type[SessionKind]] = {
@@ -453,14 +460,14 @@ class Inspector:
         for rule in RULES:
             if rule.scene and not rule.conversation:
                 scenes.setdefault(rule.scene, {})[rule.check] = rule
+        # Each conversation rule the settings enable: its kind, what each of its findings carries
+        # (code, severity, url) and the reply rules whose finding on the same line it replaces.
         self.checks = [
-            (rule, SESSION_KINDS[rule.check](rule, settings, linter.shared, scenes))
+            (rule, kind, (rule.code, settings.severity_of(rule.code), settings.url(rule.code)),
+             frozenset(r.code for r in RULES if r.check == kind.supersedes) if kind.supersedes else ())
             for rule in RULES if rule.check in SESSION_KINDS and settings.enabled(rule.code)
+            for kind in [SESSION_KINDS[rule.check](rule, settings, linter.shared, scenes)]
         ]
-        self._replaces = {rule.code: frozenset(r.code for r in RULES if r.check == kind.supersedes)
-                          for rule, kind in self.checks if kind.supersedes}
-        self._severity = {rule.code: settings.severity_of(rule.code) for rule, _ in self.checks}
-        self._urls = {rule.code: settings.url(rule.code) for rule, _ in self.checks}
         self._messages: dict[tuple[str, str], str] = {}
 
     def score(self, batch: list[Session]) -> list[Scored]:
@@ -469,20 +476,20 @@ class Inspector:
         linted once — no reply rule keeps state across replies in chats (KF105 is off), so
         each session's findings are the same as when it is inspected alone."""
         chats = [Conversation(session) for session in batch]
+        found: list[list[ChatFinding]] = [[] for _ in chats]
         templates: list[Template] = []
-        owners: list[list[tuple[int, int]]] = []  # per template: the (chat, turn) pairs it stands for
+        owners: list[list[tuple[Turn, list[ChatFinding]]]] = []  # per template: the turns it stands for
         unique: dict[tuple[str, str | None], int] = {}
-        for c, chat in enumerate(chats):
+        for chat, findings in zip(chats, found):
             session = chat.session
-            for t, text, customer in chat.replies():
-                k = unique.get((text, customer))
+            for turn, customer in chat.replies():
+                k = unique.get((turn.text, customer))
                 if k is None:
-                    k = unique[(text, customer)] = len(templates)
-                    templates.append(Template(session.path, text, chat.turns[t].first.line, id=str(k),
+                    k = unique[(turn.text, customer)] = len(templates)
+                    templates.append(Template(session.path, turn.text, turn.lines[0].line, id=str(k),
                                               customer=customer, sheet=session.sheet))
                     owners.append([])
-                owners[k].append((c, t))
-        found: list[list[ChatFinding]] = [[] for _ in chats]
+                owners[k].append((turn, findings))
         linter = self.linter
         # The engine's hits, not its findings: a chat finding needs no file positions.
         for rule, hits in linter.session().hits(templates):
@@ -490,44 +497,23 @@ class Inspector:
             head = (code, linter._severity[code], linter._urls[code])
             for template, (start, end, match) in hits:
                 message = self._message(rule, match)
-                for c, t in owners[int(template.id)]:
-                    found[c].append(self._reply_finding(chats[c].turns[t], head, message, start, end))
+                for turn, findings in owners[int(template.id)]:
+                    findings.append(_reply_finding(turn, head, message, start, end))
         return [self._scored(chat, findings) for chat, findings in zip(chats, found)]
 
-    @staticmethod
-    def _reply_finding(turn: Turn, head: tuple, message: str, start: int, end: int) -> ChatFinding:
-        """A reply rule's finding in a turn, on the line its span starts in (``head``: the
-        rule's code, severity and url)."""
-        code, severity, url = head
-        lines = turn.lines
-        if len(lines) == 1:  # the common case: a turn of one line
-            line = lines[0]
-            return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, turn.at[0],
-                                      start, min(end, len(line.text))))
-        worded = turn.worded
-        offset = 0
-        for at, line in worded:
-            stop = offset + len(line.text)
-            if start <= stop or at == worded[-1][0]:
-                begin = start - offset
-                return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, at, begin,
-                                          max(begin, min(end - offset, len(line.text)))))
-            offset = stop + 1
-        raise AssertionError("a finding outside its turn")
-
     def _scored(self, chat: Conversation, findings: list[ChatFinding]) -> Scored:
+        """A conversation scored, given its reply rules' findings: the conversation rules' are added."""
         session = chat.session
         lines = session.lines
         replaced: set[tuple[str, int]] = set()  # (reply rule, line index) a session finding replaces
         last_agent = chat.agent_turns[-1].agent if chat.agent_turns else chat.agent
-        for rule, kind in self.checks:
-            code = rule.code
+        for rule, kind, (code, severity, url), replaces in self.checks:
             for at, match in kind.check(chat):
                 line = lines[at]
                 agent = line.agent or NO_AGENT if line.role == AGENT else last_agent
-                findings.append(_NEW(ChatFinding, (code, self._severity[code], self._message(rule, match),
-                                                   self._urls[code], agent, line.line, at, None, None)))
-                replaced.update((other, at) for other in self._replaces.get(code, ()))
+                findings.append(_NEW(ChatFinding, (code, severity, self._message(rule, match), url, agent,
+                                                   line.line, at, None, None)))
+                replaced.update((other, at) for other in replaces)
         if replaced:
             findings = [f for f in findings if (f.rule, f.at) not in replaced]
         findings.sort(key=_POSITION)
@@ -546,6 +532,27 @@ class Inspector:
                 self._messages.clear()
             text = self._messages[key] = rule.message.format(match=match)
         return text
+
+
+def _reply_finding(turn: Turn, head: tuple[str, str, str], message: str, start: int, end: int) -> ChatFinding:
+    """A reply rule's finding in a turn, on the line its span starts in (``head``: the rule's
+    code, severity and url)."""
+    code, severity, url = head
+    lines = turn.lines
+    if len(lines) == 1:  # the common case: a turn of one line
+        line = lines[0]
+        return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, turn.at[0],
+                                  start, min(end, len(line.text))))
+    worded = turn.worded
+    offset = 0
+    for at, line in worded:
+        stop = offset + len(line.text)
+        if start <= stop or at == worded[-1][0]:
+            begin = start - offset
+            return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, at, begin,
+                                      max(begin, min(end - offset, len(line.text)))))
+        offset = stop + 1
+    raise AssertionError("a finding outside its turn")
 
 
 # ---------------------------------------------------------------------------- per agent
