@@ -129,10 +129,9 @@ class Turn:
         self.text = lines[0].text if len(lines) == 1 and not lines[0].media else \
             "\n".join(line.text for line in lines if not line.media)
 
-    @property
-    def worded(self) -> list[tuple[int, ChatLine]]:
+    def worded(self) -> Iterator[tuple[int, ChatLine]]:
         """The lines with words (not pictures or files), with their index in the session."""
-        return [(i, line) for i, line in zip(self.at, self.lines) if not line.media]
+        return ((i, line) for i, line in zip(self.at, self.lines) if not line.media)
 
 
 class Conversation:
@@ -302,16 +301,15 @@ class Repeated(SessionKind):
     def check(self, chat):
         seen: dict[str, int] = {}
         lines = chat.session.lines
-        for turn in chat.agent_turns:
-            for at, line in zip(turn.at, turn.lines):
-                if line.media or len(line.text) < REPEAT_MIN:
-                    continue
-                key = "".join(line.text.split())
-                if len(key) < REPEAT_MIN:
-                    continue
-                first = seen.setdefault(key, at)
-                if first != at:
-                    yield at, f"第 {lines[first].line} 行"
+        for at, line in enumerate(lines):
+            if line.role != AGENT or line.media or len(line.text) < REPEAT_MIN:
+                continue
+            key = "".join(line.text.split())
+            if len(key) < REPEAT_MIN:
+                continue
+            first = seen.setdefault(key, at)
+            if first != at:
+                yield at, f"第 {lines[first].line} 行"
 
 
 class _SceneReply(SessionKind):
@@ -338,7 +336,10 @@ class _SceneReply(SessionKind):
         if turn is None:
             return ()
         matches = self.matches(turn.text)
-        return tuple((turn.worded[0][0], match) for match in matches) if matches else ()
+        if not matches:
+            return ()
+        at = next(turn.worded())[0]
+        return tuple((at, match) for match in matches)
 
 
 class FirstReply(_SceneReply):
@@ -543,16 +544,17 @@ def _reply_finding(turn: Turn, head: tuple[str, str, str], message: str, start: 
         line = lines[0]
         return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, turn.at[0],
                                   start, min(end, len(line.text))))
-    worded = turn.worded
     offset = 0
-    for at, line in worded:
+    for at, line in turn.worded():  # the line the span starts in, or else the last
         stop = offset + len(line.text)
-        if start <= stop or at == worded[-1][0]:
-            begin = start - offset
-            return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, at, begin,
-                                      max(begin, min(end - offset, len(line.text)))))
-        offset = stop + 1
-    raise AssertionError("a finding outside its turn")
+        if start <= stop:
+            break
+        last, offset = offset, stop + 1
+    else:
+        offset = last
+    begin = start - offset
+    return _NEW(ChatFinding, (code, severity, message, url, turn.agent, line.line, at, begin,
+                              max(begin, min(end - offset, len(line.text)))))
 
 
 # ---------------------------------------------------------------------------- per agent
