@@ -122,7 +122,7 @@ class Dictionary:
             total += int(count)
             if not any(map(str.isspace, word)):  # a word with a space is never in a han block
                 lines.append(f"{word} {int(count)}")  # after jieba's lines: a later line wins
-        lines = [line for line in lines if line and not line[0].isspace()]
+        lines = list(filter(None, map(str.strip, lines)))  # jieba strips each line too
         lines.sort(key=_FIRST)  # stable: each character's lines stay in file order
         # UTF-8, which loading the cache copies as it is (text would be decoded whole).
         chunks = {char: "\n".join(group).encode("utf-8") for char, group in groupby(lines, _FIRST)}
