@@ -133,9 +133,11 @@ class Dictionary:
 
     @classmethod
     def loads(cls, data: bytes) -> Dictionary:
-        version, chunks, longest, total = marshal.loads(data)
-        if not (version == _FORMAT and isinstance(chunks, dict) and isinstance(longest, int)
-                and isinstance(total, int) and total > 0):
+        loaded = marshal.loads(data)
+        if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == _FORMAT):
+            raise ValueError("not a dictionary file of this version")
+        _, chunks, longest, total = loaded
+        if not (isinstance(chunks, dict) and isinstance(longest, int) and isinstance(total, int) and total > 0):
             raise ValueError("not a dictionary file")
         return cls(chunks, longest, total)
 

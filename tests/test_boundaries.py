@@ -8,6 +8,7 @@ accuracy set and a generated corpus. The cache tests use a folder of their own.
 from __future__ import annotations
 
 import logging
+import marshal
 import re
 import sys
 from pathlib import Path
@@ -150,7 +151,9 @@ def test_old_and_surplus_caches_are_pruned(cache) -> None:
     assert "dictionary-old-01.marshal" in names and "dictionary-old-11.marshal" not in names
 
 
-@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe3" * 10, b"\x00" * 100])
+@pytest.mark.parametrize("content", [b"", b"not marshal", b"\xe3" * 10, b"\x00" * 100,
+                                     marshal.dumps(({"不": b""}, {"不": 2}, 5)),  # format 8's layout
+                                     marshal.dumps(("8", {"不": b""}, 2, 5))])  # another format's number
 def test_corrupt_cache_is_rebuilt(cache, content) -> None:
     Dictionary.load()
     [name] = _files(cache)
