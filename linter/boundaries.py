@@ -56,7 +56,7 @@ _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
 _MAIN_LINE = re.compile(r"(\S+) ([0-9]+)[^\n]*")
 _COUNT = re.compile(" ([0-9]+)")  # the count of a line of dict.txt (the tag is letters)
 _FIRST, _SECOND, _TWO = itemgetter(0), itemgetter(1), itemgetter(slice(0, 2))
-_FORMAT = "9"  # bump when the cache layout changes
+_FORMAT = "10"  # bump when the cache layout changes
 _KEEP = 8  # cache files kept at most
 _MAX_AGE = 30 * 86400  # seconds an unused cache file is kept
 
@@ -94,15 +94,17 @@ class Dictionary:
     Building it is then a split and a sort of the file, with no work per word: a cold build
     is all of a first run's extra time. jieba's ``FREQ`` also holds every prefix of every
     word, with count 0, and extends a candidate word only while it is one; looking up every
-    length up to the chunk's longest word finds the same words. Only the two-character
+    length up to the chunk's longest word (at most) finds the same words. Only the two-character
     prefixes are added (count 0 unless a word): one lookup then rules out most starts
     (``crossed``)."""
 
-    def __init__(self, chunks: dict[str, bytes], longest: int, total: int) -> None:
+    def __init__(self, chunks: dict[str, bytes], reach: dict[str, int], total: int) -> None:
         self._chunks = chunks  # first character -> jieba's lines of the words it starts
-        self.longest = longest  # at least the characters of the longest word
+        # First character -> at least the characters of its longest word (read off the
+        # lengths of its lines, so that a chunk is parsed only where a word could reach).
+        self._reach = reach
+        self.longest = max(reach.values(), default=1)
         self._buckets: dict[str, dict[str, int]] = {}
-        self._longest: dict[str, int] = {}  # first character -> its longest word, once parsed
         self.total, self.logtotal = total, log(total)
         self.boundaries = lru_cache(maxsize=8192)(self._boundaries)
 
@@ -116,30 +118,35 @@ class Dictionary:
             match = _USER_LINE.match(line.strip())
             if not match:
                 continue
-            word, count, _ = match.groups()
+            word, count, tag = match.groups()
             if count is None:  # jieba would guess a frequency by cutting; we need one
                 raise ValueError(f"{user_dictionary()}: 「{word}」 has no frequency")
             total += int(count)
             if not any(map(str.isspace, word)):  # a word with a space is never in a han block
-                lines.append(f"{word} {int(count)}")  # after jieba's lines: a later line wins
+                # After jieba's lines (a later line wins), with a tag if it has none: three fields.
+                lines.append(f"{word} {int(count)} {tag.strip() if tag else 'x'}")
         lines = list(filter(None, map(str.strip, lines)))  # jieba strips each line too
         lines.sort(key=_FIRST)  # stable: each character's lines stay in file order
-        # UTF-8, which loading the cache copies as it is (text would be decoded whole).
-        chunks = {char: "\n".join(group).encode("utf-8") for char, group in groupby(lines, _FIRST)}
-        return cls(chunks, max(map(len, lines), default=1), total)
+        chunks, reach = {}, {}
+        for char, group in groupby(lines, _FIRST):
+            group = list(group)
+            # UTF-8, which loading the cache copies as it is (text would be decoded whole).
+            chunks[char] = "\n".join(group).encode("utf-8")
+            reach[char] = max(map(len, group)) - 2  # a line is at least its word, a space, a digit
+        return cls(chunks, reach, total)
 
     def dumps(self) -> bytes:
-        return marshal.dumps((_FORMAT, self._chunks, self.longest, self.total))
+        return marshal.dumps((_FORMAT, self._chunks, self._reach, self.total))
 
     @classmethod
     def loads(cls, data: bytes) -> Dictionary:
         loaded = marshal.loads(data)
         if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == _FORMAT):
             raise ValueError("not a dictionary file of this version")
-        _, chunks, longest, total = loaded
-        if not (isinstance(chunks, dict) and isinstance(longest, int) and isinstance(total, int) and total > 0):
+        _, chunks, reach, total = loaded
+        if not (isinstance(chunks, dict) and isinstance(reach, dict) and isinstance(total, int) and total > 0):
             raise ValueError("not a dictionary file")
-        return cls(chunks, longest, total)
+        return cls(chunks, reach, total)
 
     @classmethod
     def load(cls) -> Dictionary:
@@ -164,11 +171,9 @@ class Dictionary:
         """The words that start with ``char`` and their counts (0: only a prefix)."""
         bucket = self._buckets.get(char)
         if bucket is None:
-            pairs = _MAIN_LINE.findall(self._chunks.get(char, b"").decode("utf-8"))
-            words = list(map(_FIRST, pairs))
+            words, counts = _parse(char, self._chunks.get(char, b"").decode("utf-8"))
             bucket = self._buckets[char] = dict.fromkeys(map(_TWO, words), 0)
-            bucket.update(zip(words, map(int, map(_SECOND, pairs))))  # a later line wins
-            self._longest[char] = max(map(len, words), default=0)
+            bucket.update(zip(words, counts))  # a later line wins
         return bucket
 
     def _freq(self, word: str) -> int | None:
@@ -186,7 +191,7 @@ class Dictionary:
             get = self._bucket(char).get
             ends = [(k, log(count))] if (count := get(char)) else []
             # Longer words only if one starts with these two characters.
-            end = min(n, k + self._longest.get(char, 1)) if get(block[k:k + 2]) is not None else k + 1
+            end = min(n, k + self._reach.get(char, 1)) if get(block[k:k + 2]) is not None else k + 1
             for i in range(k + 2, end + 1):
                 count = get(block[k:i])
                 if count:  # a word of count 0 is only a prefix to jieba
@@ -224,10 +229,10 @@ class Dictionary:
         digits, which the caller rules out)."""
         for a in range(position - 1, max(first, position - self.longest) - 1, -1):
             char = text[a]
-            get = self._bucket(char).get
-            end = min(last, a + self._longest[char])
+            end = min(last, a + self._reach.get(char, 0))
             if end <= position:  # no word from ``a`` is long enough to reach past ``position``
                 continue
+            get = self._bucket(char).get
             if get(text[a:a + 2]) is None:  # nor does one start with these two characters
                 continue
             for b in range(position + 1, end + 1):
@@ -241,6 +246,21 @@ class Dictionary:
             position += len(token)
             offsets.add(position)
         return frozenset(offsets)
+
+
+def _parse(char: str, chunk: str) -> tuple[list[str], list[int]]:
+    """The words and counts of a chunk's lines, which all start with ``char``. jieba's lines
+    are ``word count tag``: split in one go, unless that does not line up (another shape of
+    line), and then line by line with jieba's pattern."""
+    tokens = chunk.split()
+    words = tokens[0::3]
+    if len(tokens) == 3 * (chunk.count("\n") + 1) and set(map(_FIRST, words)) <= {char}:
+        try:
+            return words, list(map(int, tokens[1::3]))
+        except ValueError:
+            pass
+    pairs = _MAIN_LINE.findall(chunk)
+    return list(map(_FIRST, pairs)), list(map(int, map(_SECOND, pairs)))
 
 
 def _store(path: Path, data: bytes) -> None:
