@@ -16,10 +16,10 @@ Before cutting, a cheaper exact test: jieba keeps an edge uncut only if a dictio
 covers both of its sides, so a hit with no such word around it stands on boundaries too.
 
 The dictionary is jieba's lines split by first character, each part parsed on first use; it
-is built once from jieba's ``dict.txt`` (a split and a sort: about 0.3 s) and cached on disk: ``$KEFU_LINT_CACHE_DIR``, else
-``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A cache file is named by what it was
-built from (the cache format, jieba's version, the content of both dictionaries), so two
-environments never fight over it; it is written atomically, old ones are pruned by age and
+is built once from jieba's ``dict.txt`` (a split and a sort: 0.3–0.4 s) and cached on disk:
+``$KEFU_LINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A
+cache file is named by what it was built from (the cache format, jieba's version, the content
+of both dictionaries), so two environments never fight over it; it is written atomically, old ones are pruned by age and
 count, and an unreadable, corrupt or unwritable cache only means a rebuild — never an error.
 ``$KEFU_LINT_DICTIONARY`` names a prebuilt dictionary file (``Dictionary.dumps``) to use
 instead: the handbook's in-browser checker, which has no jieba, is served one.
