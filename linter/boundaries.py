@@ -19,8 +19,9 @@ The dictionary is jieba's lines split by first character, each part parsed on fi
 is built once from jieba's ``dict.txt`` (a split and a sort: 0.3–0.4 s) and cached on disk:
 ``$KEFU_LINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/kefu-lint``, else ``~/.cache/kefu-lint``. A
 cache file is named by what it was built from (the cache format, jieba's version, the content
-of both dictionaries), so two environments never fight over it; it is written atomically, old ones are pruned by age and
-count, and an unreadable, corrupt or unwritable cache only means a rebuild — never an error.
+of both dictionaries), so two environments never fight over it; it is written atomically, old
+ones are pruned by age and count, and an unreadable, corrupt or unwritable cache only means a
+rebuild — never an error.
 ``$KEFU_LINT_DICTIONARY`` names a prebuilt dictionary file (``Dictionary.dumps``) to use
 instead: the handbook's in-browser checker, which has no jieba, is served one.
 """
