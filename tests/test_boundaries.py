@@ -195,3 +195,11 @@ def test_the_han_test_is_jiebas_class() -> None:
     text = "".join(map(chr, range(0x10000)))
     assert [i for i in range(len(text)) if boundaries.han(text, i)] == [
         i for i, char in enumerate(text) if HAN.fullmatch(char)]
+
+
+def test_lines_of_other_shapes_are_read_as_jieba_reads_them() -> None:
+    """jieba reads a line's first two fields: a line without a tag, or with more fields, still
+    gives its word and count (the chunk is then parsed line by line, not split in one go)."""
+    built = Dictionary.build("不行 5 v\n不可 3\n不是 7 v x\n 不错 2 a\n".encode(), "不好 4\n".encode())
+    assert built._bucket("不") == {"不行": 5, "不可": 3, "不是": 7, "不错": 2, "不好": 4}
+    assert built.total == 5 + 3 + 7 + 2 + 4
