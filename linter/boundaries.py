@@ -55,7 +55,8 @@ _USER_LINE = re.compile("^(.+?)( [0-9]+)?( [a-z]+)?$")  # jieba's re_userdict
 # A line of jieba's dict.txt: word, count, tag. Not anchored at line starts (the regex engine
 # would try every position): a match takes the whole line.
 _MAIN_LINE = re.compile(r"(\S+) ([0-9]+)[^\n]*")
-_COUNT = re.compile(" ([0-9]+)")  # the count of a line of dict.txt (the tag is letters)
+# The count of each line of dict.txt (searched after a line break: the second field only).
+_COUNT = re.compile(r"\n[ \t]*\S+ ([0-9]+)")
 _FIRST, _SECOND, _TWO = itemgetter(0), itemgetter(1), itemgetter(slice(0, 2))
 _FORMAT = "10"  # bump when the cache layout changes
 _KEEP = 8  # cache files kept at most
@@ -114,7 +115,7 @@ class Dictionary:
         """As ``jieba.initialize()`` then ``jieba.load_userdict(user_dictionary())`` build it."""
         text = main.decode("utf-8")
         lines = text.split("\n")
-        total = sum(map(int, _COUNT.findall(text)))  # every line counts, as in jieba
+        total = sum(map(int, _COUNT.findall("\n" + text)))  # every line counts, as in jieba
         for line in user.decode("utf-8").splitlines():
             match = _USER_LINE.match(line.strip())
             if not match:
@@ -175,12 +176,8 @@ class Dictionary:
             words, counts = _parse(char, self._chunks.get(char, b"").decode("utf-8"))
             bucket = self._buckets[char] = dict.fromkeys(map(_TWO, words), 0)
             bucket.update(zip(words, counts))  # a later line wins
+            self._reach[char] = max(map(len, words), default=0)  # exact, now that it is known
         return bucket
-
-    def _freq(self, word: str) -> int | None:
-        """``FREQ.get(word)`` for a word or a two-character prefix: its count, 0 for a mere
-        prefix; None otherwise."""
-        return self._bucket(word[0]).get(word)
 
     def tokens(self, block: str) -> list[str]:
         """``jieba.lcut(block, HMM=False)`` for one run of han characters: the DAG of dictionary

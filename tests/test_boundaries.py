@@ -71,7 +71,7 @@ def test_cuts_like_jieba(jieba, texts, dictionary) -> None:
 def test_dictionary_matches_jiebas_totals(jieba, dictionary) -> None:
     assert dictionary.total == jieba.dt.total
     for word in ("七天无理由", "不行", "迷你", "没问题"):
-        assert dictionary._freq(word) == jieba.dt.FREQ[word]
+        assert dictionary._bucket(word[0]).get(word) == jieba.dt.FREQ[word]
 
 
 def test_boundary_answers_match_jieba(jieba, texts) -> None:
@@ -203,3 +203,8 @@ def test_lines_of_other_shapes_are_read_as_jieba_reads_them() -> None:
     built = Dictionary.build("不行 5 v\n不可 3\n不是 7 v x\n 不错 2 a\n".encode(), "不好 4\n".encode())
     assert built._bucket("不") == {"不行": 5, "不可": 3, "不是": 7, "不错": 2, "不好": 4}
     assert built.total == 5 + 3 + 7 + 2 + 4
+
+
+def test_only_the_second_field_is_a_count() -> None:
+    """jieba counts a line's second field; digits in a later field are not a count."""
+    assert Dictionary.build("不行 5 v 9\n".encode(), b"").total == 5
