@@ -322,24 +322,16 @@ class _SceneReply(SessionKind):
 
     def __init__(self, rule, settings, shared, scenes) -> None:
         super().__init__(rule, settings, shared, scenes)
-        self.scene = Scene(scenes[rule.scene]["scene"], settings, shared)
-        self.matches = lru_cache(MEMO)(self._matches)
+        self.missing = lru_cache(MEMO)(Scene(scenes[rule.scene]["scene"], settings, shared).missing)
 
     def pick(self, chat: Conversation) -> Turn | None:
         raise NotImplementedError
 
-    def _matches(self, text: str) -> tuple[str, ...]:
-        return tuple(match for _, _, match in self.scene.check(Template("", text, scene=self.rule.scene)))
-
     def check(self, chat):
         turn = self.pick(chat)
-        if turn is None:
+        if turn is None or (missing := self.missing(turn.text)) is None:
             return ()
-        matches = self.matches(turn.text)
-        if not matches:
-            return ()
-        at = next(turn.worded())[0]
-        return tuple((at, match) for match in matches)
+        return ((next(turn.worded())[0], missing),)
 
 
 class FirstReply(_SceneReply):

@@ -414,14 +414,18 @@ class Scene(Kind):
     def check(self, template: Template) -> tuple[Hit, ...]:
         if template.scene != self.rule.scene:
             return ()
-        text = template.reply
+        missing = self.missing(template.reply)
+        return ((0, first_line_end(template.reply), missing),) if missing else ()
+
+    def missing(self, reply: str) -> str | None:
+        """The labels of the groups the reply (or its first sentence) has no word of, for the
+        message (``问候语和自我介绍``); None when it has a word of each."""
+        text = reply
         if self.rule.first_sentence:
             end = _SENTENCE_END.search(text)
             text = text[: end.end()] if end else text
         missing = [label for label, words in self.rule.groups if not any(w in text for w in words)]
-        if not missing:
-            return ()
-        return ((0, first_line_end(template.reply), "和".join(missing)),)
+        return "和".join(missing) if missing else None
 
 
 class Placeholder(Kind):

@@ -176,10 +176,12 @@ def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool
     line = 1
     try:
         for row in reader:
-            record = "".join(raw)
-            raw.clear()
             start, line = line, reader.line_num + 1
-            yield start, row, record
+            if keep_raw:
+                yield start, row, "".join(raw)
+                raw.clear()
+            else:
+                yield start, row, ""
     except csv.Error as exc:
         raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
 
