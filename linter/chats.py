@@ -31,7 +31,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from .checks import Existence, Scene, Shared
-from .model import CONTENT, Template
+from .model import CONTENT, Messages, Template
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -461,7 +461,7 @@ class Inspector:
             for rule in RULES if rule.check in SESSION_KINDS and settings.enabled(rule.code)
             for kind in [SESSION_KINDS[rule.check](rule, settings, linter.shared, scenes)]
         ]
-        self._messages: dict[tuple[str, str], str] = {}
+        self.messages = {rule.code: Messages(rule.message) for rule, *_ in self.checks}
 
     def score(self, batch: list[Session]) -> list[Scored]:
         """Inspect a batch of sessions: their agent turns are linted together, in one engine
@@ -488,8 +488,9 @@ class Inspector:
         for rule, hits in linter.session().hits(templates):
             code = rule.code
             head = (code, linter._severity[code], linter._urls[code])
+            messages = linter.messages[code]
             for template, (start, end, match) in hits:
-                message = self._message(rule, match)
+                message = messages[match]
                 for turn, findings in owners[int(template.id)]:
                     findings.append(_reply_finding(turn, head, message, start, end))
         return [self._scored(chat, findings) for chat, findings in zip(chats, found)]
@@ -500,11 +501,11 @@ class Inspector:
         lines = session.lines
         replaced: set[tuple[str, int]] = set()  # (reply rule, line index) a session finding replaces
         last_agent = chat.agent_turns[-1].agent if chat.agent_turns else chat.agent
-        for rule, kind, (code, severity, url), replaces in self.checks:
+        for _, kind, (code, severity, url), replaces in self.checks:
             for at, match in kind.check(chat):
                 line = lines[at]
                 agent = line.agent or NO_AGENT if line.role == AGENT else last_agent
-                findings.append(_NEW(ChatFinding, (code, severity, self._message(rule, match), url, agent,
+                findings.append(_NEW(ChatFinding, (code, severity, self.messages[code][match], url, agent,
                                                    line.line, at, None, None)))
                 replaced.update((other, at) for other in replaces)
         if replaced:
@@ -516,15 +517,6 @@ class Inspector:
         first_agent = chat.turns[chat.first_reply].agent if chat.first_response is not None else None
         return Scored(session, chat.agent, len(chat.turns), replies, chat.first_response, first_agent,
                       findings, session_scores(replies or [chat.agent], findings))
-
-    def _message(self, rule: Rule, match: str) -> str:
-        key = (rule.code, match)
-        text = self._messages.get(key)
-        if text is None:
-            if len(self._messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
-                self._messages.clear()
-            text = self._messages[key] = rule.message.format(match=match)
-        return text
 
 
 def _reply_finding(turn: Turn, head: tuple[str, str, str], message: str, start: int, end: int) -> ChatFinding:

@@ -18,7 +18,7 @@ from operator import attrgetter
 
 from .checks import KINDS, Batch, Kind, Shared
 from .config import Settings
-from .model import Finding, Hit, Template
+from .model import Finding, Hit, Messages, Template
 from .rules import RULES, Rule
 
 _POSITION, _NOQA = attrgetter("line", "column", "rule"), attrgetter("noqa")
@@ -38,7 +38,7 @@ class Linter:
         self._severity = {rule.code: settings.severity_of(rule.code) for rule in self.rules}
         self._urls = {rule.code: settings.url(rule.code) for rule in self.rules}
         self._fixes = {rule.code: [(re.compile(p), r) for p, r in rule.fix] for rule in self.rules}
-        self._messages: dict[str, dict[str, str]] = {}  # code -> match -> message
+        self.messages = {rule.code: Messages(rule.message) for rule in self.rules}
         self._checks = [(rule, _compile(rule, settings, self.shared)) for rule in self.rules]
 
     def session(self) -> Session:
@@ -48,13 +48,6 @@ class Linter:
     def lint(self, templates: list[Template]) -> list[Finding]:
         """Findings for one whole template set (one file or worksheet), sorted by position."""
         return self.session().lint(templates)
-
-    def messages(self, code: str) -> dict[str, str]:
-        """The rule's message for each match seen so far (``match -> message``), to fill in."""
-        messages = self._messages.setdefault(code, {})
-        if len(messages) > 10_000:  # matches repeat; a bound keeps memory flat anyway
-            messages.clear()
-        return messages
 
     def fix(self, code: str, text: str) -> tuple[str, str] | None:
         """The rule's safe rewrite of a hit's text, if one of its ``fix`` entries matches it."""
@@ -105,7 +98,7 @@ class Session:
         for rule, found in self.hits(templates):
             code = rule.code
             severity, url, fixes = linter._severity[code], linter._urls[code], linter._fixes[code]
-            messages = linter.messages(code)
+            messages = linter.messages[code]
             for template, (start, end, match) in found:
                 last = end - 1 if end > start else start
                 if template.raw is None and "\n" not in template.reply:  # the common case, inline
@@ -114,10 +107,7 @@ class Session:
                 else:
                     line, column = template.locate(start)
                     end_line, end_column = template.locate(last)
-                text = messages.get(match)
-                if text is None:
-                    text = messages[match] = rule.message.format(match=match)
-                append(Finding(template.path, line, column, end_line, end_column + 1, code, severity, text,
+                append(Finding(template.path, line, column, end_line, end_column + 1, code, severity, messages[match],
                                start, end, template.id, url, template.sheet,
                                linter.fix(code, match) if fixes else None))
         findings.sort(key=_POSITION)

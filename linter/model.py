@@ -93,6 +93,21 @@ def _align(value: str, raw: str, offset: int) -> int:
     return min(j, len(raw))
 
 
+class Messages(dict):
+    """A rule's message for each match (``messages[match]``), filled in the first time a match
+    is asked for: matches repeat, so most findings cost one lookup. A bound keeps memory flat."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def __missing__(self, match: str) -> str:
+        if len(self) > 10_000:
+            self.clear()
+        text = self[match] = self.message.format(match=match)
+        return text
+
+
 # What a check found in one reply: ``(start, end, match)``, a span (end exclusive) and the
 # text for the message. A plain tuple: checks make one per finding, and a class costs more.
 Hit = tuple[int, int, str]
