@@ -107,12 +107,15 @@ class _Rows:
         self.errors: list[InputError] = []  # found by ``line``, for the reader to yield
         self.bad_times = 0
         self.first_bad: int | None = None
+        self.where = where
+        self.parts_of: dict[str, bool] = {}  # a session cell -> whether it is another part's
         self.line = self._compile(where)
 
     def _compile(self, where: dict[str, int | None]):
         si, ri, ti = where["session"], where["role"], where["text"]
         ai, mi, yi = where["agent"], where["time"], where["type"]
         roles, role_of, time_of, errors = self.roles, self._role, self._time, self.errors
+        theirs_of = self.theirs
         path, sheet, epoch, iso = self.path, self.sheet, _EPOCH, datetime.fromisoformat
         mine, parts = self.part
 
@@ -121,7 +124,7 @@ class _Rows:
             if not text:
                 return None
             session = cells[si].strip()
-            theirs = parts > 1 and session and crc32(session.encode()) % parts != mine
+            theirs = parts > 1 and session and theirs_of(cells[si])
             if theirs and mine:  # another part's line: only the first part reports its errors
                 return None
             agent = cells[ai].strip() or None if ai is not None else None
@@ -131,7 +134,9 @@ class _Rows:
             time = None
             if mi is not None and (raw := cells[mi]):
                 try:
-                    time = (iso(raw) - epoch).total_seconds()
+                    moment = iso(raw)
+                    if not theirs or moment.tzinfo is not None:  # another part's line is only checked
+                        time = (moment - epoch).total_seconds()
                 except (ValueError, TypeError):
                     time = time_of(raw, number)  # None, the error noted: the line counts without a time
             if not session:
@@ -150,6 +155,17 @@ class _Rows:
             return _NEW(ChatLine, (path, number, session, role, text, time, agent, sheet, media))
 
         return line
+
+    def theirs(self, cell: str) -> bool:
+        """Whether a session cell (as written) is another part's, by a stable hash of the id: the
+        same in every process. Remembered per cell: the sessions open at a time repeat."""
+        theirs = self.parts_of.get(cell)
+        if theirs is None:
+            if len(self.parts_of) >= 10_000:
+                self.parts_of.clear()
+            session, (mine, parts) = cell.strip(), self.part
+            theirs = self.parts_of[cell] = bool(session) and crc32(session.encode()) % parts != mine
+        return theirs
 
     def _role(self, value: str, agent: str | None, number: int):
         """The role of a role cell not seen before (cached), AGENT for a sender column that
@@ -192,6 +208,8 @@ class _Rows:
 _SKIP = "skip"  # a role already reported as unknown: its lines are left out
 
 
+
+
 def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> dict[str, int | None]:
     chosen = {name: getattr(columns, name) for name in HEADERS}
     return locate_columns(path, header, HEADERS, chosen, REQUIRED, line)
@@ -207,10 +225,14 @@ def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int
     rows = _Rows(path, _columns(path, header, columns, 1), part=part)
     width = len(header)
     make, errors = rows.line, rows.errors
+    # A later part leaves the other parts' lines unread (the first part reports their errors).
+    si, theirs = rows.where["session"], rows.theirs if part[0] else None
     for start, cells, _ in records:
         if len(cells) != width:
             if any(c.strip() for c in cells):
                 yield _ragged(path, len(cells), width, start)
+            continue
+        if theirs is not None and theirs(cells[si]):
             continue
         line = make(cells, start)
         if errors:
