@@ -135,7 +135,7 @@ class _Rows:
             if mi is not None and (raw := cells[mi]):
                 try:
                     moment = iso(raw)
-                    if not theirs or moment.tzinfo is not None:  # another part's line is only checked
+                    if not theirs:  # another part's line is only checked: any ISO time reads
                         time = (moment - epoch).total_seconds()
                 except (ValueError, TypeError):
                     time = time_of(raw, number)  # None, the error noted: the line counts without a time
