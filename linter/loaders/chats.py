@@ -208,8 +208,6 @@ class _Rows:
 _SKIP = "skip"  # a role already reported as unknown: its lines are left out
 
 
-
-
 def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> dict[str, int | None]:
     chosen = {name: getattr(columns, name) for name in HEADERS}
     return locate_columns(path, header, HEADERS, chosen, REQUIRED, line)

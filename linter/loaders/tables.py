@@ -177,11 +177,9 @@ def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
-            if keep_raw:
-                yield start, row, "".join(raw)
-                raw.clear()
-            else:
-                yield start, row, ""
+            record = "".join(raw) if keep_raw else ""
+            raw.clear()
+            yield start, row, record
     except csv.Error as exc:
         raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
 
