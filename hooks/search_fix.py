@@ -19,7 +19,15 @@ name and nothing else changes):
   ``for (let j = i + 1; j < query.length; j++)`` never looks up ``query.slice(i, query.length)``
   and ``if (wordcuts[q] && q < query.length - 1)`` never continues at the last character, so the
   last word of a query was silently dropped (七天无理由退货 → 七天无理由* 退); both bounds are
-  corrected (``<=`` and ``< query.length``).
+  corrected (``<=`` and ``< query.length``);
+* lunr's ``TokenSet.prototype.toString``, the key under which the index's word graph merges
+  equal nodes, writes each edge as its label and the child's id with nothing between them, so a
+  node with the edges ``1``→23 and ``4``→5 has the same key (``012345``) as one with the single
+  edge ``1``→2345. Pages with many figures make such keys meet: two different nodes are merged,
+  the graph then holds words that no page has, and a query that expands to them fails in the
+  worker (``TypeError … '_index'``, logged as ``Invalid query``) and finds nothing — every query
+  starting with a digit, 1元 included, once the performance page listed a few more timings. A
+  space after each id makes the key unambiguous (no term holds white space: it is a separator).
 
 Each patch must match Material's minified code exactly once; if the theme changes, the build
 fails and says so. ``KEFU_SEARCH_FIX=0`` builds with the theme's worker as shipped (the browser
@@ -65,6 +73,8 @@ PATCHES = (
     # search(e){if(e=e.replace(new RegExp("\\p{sc=Han}+","gu"),...  ->  cut Han from its neighbours first
     (re.compile(r'(search\((\w+)\)\{if\()(\2=\2\.replace\(new RegExp\("\\\\p\{sc=Han\}\+","gu"\),)'),
      _cut_scripts),
+    # TokenSet.prototype.toString: ...;e=e+s+o.id}return e}  ->  e=e+s+o.id+" "
+    (re.compile(r'(\b(\w+)=\2\+\w+\+\w+\.id)(\}return \2\})'), r'\1+" "\3'),
 )
 
 
