@@ -102,8 +102,8 @@ def patch(source: str) -> str:
         if count != 1:
             raise PluginError(
                 f"hooks/search_fix.py: {count} matches for {pattern.pattern!r} in Material's search "
-                "worker; the theme changed — check whether Chinese query segmentation still drops "
-                "the last word, then update or remove this hook"
+                "worker; the theme changed — check whether the defect this pattern mends (the module "
+                "docstring) is still there, then update or remove the patch"
             )
     return source
 
