@@ -26,8 +26,9 @@ name and nothing else changes):
   edge ``1``→2345. Pages with many figures make such keys meet: two different nodes are merged,
   the graph then holds words that no page has, and a query that expands to them fails in the
   worker (``TypeError … '_index'``, logged as ``Invalid query``) and finds nothing — every query
-  starting with a digit, 1元 included, once the performance page listed a few more timings. A
-  space after each id makes the key unambiguous (no term holds white space: it is a separator).
+  starting with 1 (1, 19, 1元, 最低1元; 2 or 7天 still worked), once the performance page listed a
+  few more timings. A space after each id makes the key unambiguous (no term holds white space:
+  it is a separator).
 
 Each patch must match Material's minified code exactly once; if the theme changes, the build
 fails and says so. ``KEFU_SEARCH_FIX=0`` builds with the theme's worker as shipped (the browser

@@ -337,7 +337,7 @@ def test_shipped_worker_finds_no_figure_written_against_chinese(browser, site_ur
 
 
 # A page with these figures, beside the handbook's own pages, once made every search that starts
-# with a digit (1元, 7天) find nothing: lunr's word graph merged two different nodes whose keys
+# with 1 (1元, 19, 最低1元) find nothing: lunr's word graph merged two different nodes whose keys
 # ran together (hooks/search_fix.py).
 FIGURES_PAGE = {"location": "figures/", "title": "测量",
                 "text": "一小时内测的 100 万行：两个进程 15.8、19.4、22.6、23.4、24.0 秒，单进程 30.7、31.9、38.0 秒；"}
