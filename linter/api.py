@@ -31,7 +31,7 @@ from .model import SEVERITIES, Finding, Template
 
 if TYPE_CHECKING:  # chat inspection is imported when it is used
     from .chats import ChatLine, Inspector, Scored
-    from .loaders.chats import ChatColumns
+    from .loaders.chats import ChatColumns, Part
 
 _SEVERITY, _RULE = attrgetter("severity"), attrgetter("rule")
 
@@ -337,22 +337,25 @@ def check_chats(paths: Iterable[str], settings: Settings | None = None, *,
 
 
 def check_chat_file(inspector: Inspector, path: str, *, columns: ChatColumns | None = None,
-                    part: tuple[int, int] = (0, 1)) -> ChatFileResult:
-    """Inspect one chat export; with ``part=(k, n)`` only the sessions of part k of n (the
-    input errors are those of part 0): ``jobs.py`` runs the parts in processes of their own."""
+                    part: Part | None = None) -> ChatFileResult:
+    """Inspect one chat export; with a ``part`` (``loaders.chats.Part``), the sessions that
+    begin on its lines and the input errors on them: ``jobs.py`` runs the parts of a large
+    export in processes of their own."""
+    from .loaders.chats import Part  # chat exports: not needed to lint replies
+
     result = ChatFileResult(path, iter(()))
-    result.batches = _chat_batches(inspector, result, columns, part)
+    result.batches = _chat_batches(inspector, result, columns, part or Part())
     return result
 
 
 def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatColumns | None,
-                  part: tuple[int, int]) -> Iterator[list[Scored]]:
-    from .loaders.chats import SUFFIXES as CHAT_SUFFIXES, ChatColumns, read_chat  # not needed to lint replies
+                  part: Part) -> Iterator[list[Scored]]:
+    from .loaders.chats import SUFFIXES as CHAT_SUFFIXES, ChatColumns, read_chat
     from .chats import sessions
 
     columns = columns or ChatColumns()
     path = result.path
-    errors = result.errors if part[0] == 0 else []
+    errors = result.errors if part.whole else _Errors(result.errors, part.first, part.end)
     try:
         file_suffix(path, None, CHAT_SUFFIXES)
         source = _open(path)
@@ -369,11 +372,12 @@ def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatCol
                 result.lines += 1
                 yield item
         except InputError as exc:  # stops the file; the sessions read so far are still inspected
+            part.stopped = exc.line or 1
             errors.append(exc)
 
     with source:
         batch, size = [], 0
-        for session in sessions(lines()):
+        for session in sessions(lines(), own=(part.first, part.end)):
             batch.append(session)
             size += len(session.lines)
             if size >= CHAT_BATCH:

@@ -23,6 +23,7 @@ mean of their session scores.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,12 +89,19 @@ class Session:
         return self.path, self.sheet, self.id
 
 
-def sessions(lines: Iterable[ChatLine], open_limit: int = OPEN_SESSIONS) -> Iterator[Session]:
+def sessions(lines: Iterable[ChatLine], open_limit: int | None = None, own: tuple[int, int] | None = None
+             ) -> Iterator[Session]:
     """The sessions of one file's lines, each as soon as it is known to be complete: at the
-    end of the file, or when more than ``open_limit`` other sessions have had a line since its
-    last one (exports list a session's lines together, or interleave the few sessions open at
-    a time). A session with lines further apart than that is scored in parts."""
+    end of the file, or when more than ``open_limit`` (``OPEN_SESSIONS``) other sessions have
+    had a line since its last one (exports list a session's lines together, or interleave the
+    few sessions open at a time). A session with lines further apart than that is scored in
+    parts. With ``own=(first, end)``, only the sessions that begin on lines ``first`` to
+    ``end`` - 1 (a part of the file, ``jobs.py``); the others are followed only to know when
+    they close, and the lines stop being read once the part's sessions have all closed."""
+    open_limit = open_limit or OPEN_SESSIONS
+    first, end = own or (1, sys.maxsize)
     open_: OrderedDict[tuple[str | None, str], list[ChatLine]] = OrderedDict()
+    others: set[tuple[str | None, str]] = set()  # open sessions that are not the part's
     last_key, last = None, None
     for line in lines:
         key = (line.sheet, line.session)
@@ -102,14 +110,23 @@ def sessions(lines: Iterable[ChatLine], open_limit: int = OPEN_SESSIONS) -> Iter
             continue
         last_key, last = key, open_.get(key)
         if last is None:
+            if line.line >= end and len(others) == len(open_):
+                return  # after the part, with none of its sessions open
             last = open_[key] = [line]
+            if not first <= line.line < end:
+                others.add(key)
             if len(open_) > open_limit:
-                yield _session(open_.popitem(last=False)[1])
+                closed, kept = open_.popitem(last=False)
+                if closed in others:
+                    others.discard(closed)
+                else:
+                    yield _session(kept)
             continue
         last.append(line)
         open_.move_to_end(key)
-    for kept in open_.values():
-        yield _session(kept)
+    for key, kept in open_.items():
+        if key not in others:
+            yield _session(kept)
 
 
 def _session(lines: list[ChatLine]) -> Session:

@@ -10,13 +10,24 @@ input errors. Since later parts read more, they are made shorter (``READ_SHARE``
 are then copied out in order, so the output is the same, byte for byte, whatever the number
 of jobs (``tests/test_jobs.py``).
 
-Chat exports (``inspect_file``): each of ``jobs`` workers reads the whole export (parsing is the
-cheap part) but keeps only the sessions of its part, split by a stable hash of the session id
-(``check_chat_file(part=...)``), and inspects them. A worker renders each of its sessions
-into a spool file (UTF-8, each with the line it ends on), in the order the sessions end in the
-file, and returns its counts and scorecard. The main process merges the spools by the line
-each session ends on — the order one process writes them in. Input errors are those of the
-first part: every part sees the same ones.
+Chat exports (``inspect_file``): a CSV or JSON Lines export is cut into ``jobs`` parts of
+about the same size, at rows (after a line break outside quotes: ``_byte_parts``). A worker
+reads its part (``loaders.chats.Part``) and inspects the sessions that begin in it:
+
+- first it reads a window of rows before the part, which must hold ``chats.OPEN_SESSIONS``
+  sessions (or reach the header), to know which sessions are open when the part begins, as
+  one process reading the whole file has them open; those are the part before's;
+- after its part it reads on for its own sessions still open, until they have all closed.
+
+A worker checks that its part's bytes decode, renders each of its sessions into a spool file
+(UTF-8, each with the line it ends on), in the order the sessions end in the file, and
+returns its counts, scorecard, input errors and what its reading found. An error that stops
+the file ends the parts after it. The main process checks that the parts fit together (one
+codec; no record over several lines crosses where a part or its window starts; for JSON Lines,
+a part begins reading each column from the key the part before ended with) and, if they do
+not, inspects the file in one process. Else it merges the spools by the line each session
+ends on, the order one process writes them in, and the input errors: of an error a file
+reports once (an unknown role, the first unreadable time), the first part's stands.
 
 Where the platform cannot fork, or the file is small, an Excel workbook or in another format
 read whole, the file is checked in this process.
@@ -69,7 +80,9 @@ def inspect_file(path: str, settings: Settings, columns: ChatColumns, reporter: 
     from .chats import Scorecard
 
     if jobs > 1 and _splittable(path, split_at):
-        return _in_parts(path, settings, columns, reporter, output, jobs)
+        inspected = _in_parts(path, settings, columns, reporter, output, jobs)
+        if inspected is not None:
+            return inspected
     summary, card = ChatSummary(), Scorecard()
     result = check_chat_file(inspector_for(settings), path, columns=columns)
     for batch in result.batches:
@@ -177,6 +190,160 @@ def _line_parts(path: str, jobs: int) -> list[tuple[int, int]]:
     return list(zip(bounds, bounds[1:]))
 
 
+def _in_parts(path, settings, columns, reporter, output, jobs):
+    """Inspect an export in ``jobs`` processes, as ``inspect_file``; None when it has fewer
+    than two parts or its parts do not fit together (then it is inspected in one)."""
+    import multiprocessing
+    import tempfile
+
+    from .api import ChatSummary
+    from .chats import OPEN_SESSIONS, Scorecard
+    from .loaders.chats import Part, more_bad_times
+
+    quoted = Path(path).suffix.lower() == ".csv"
+    bounds = _byte_parts(path, jobs, quoted)
+    if len(bounds) < 2:
+        return None
+    with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
+        work = [(path, settings, columns, output, reporter.quiet, quoted, (at, stop),
+                 Part(first=first, end=end, keys=OPEN_SESSIONS), os.path.join(spools, f"{k}.spool"))
+                for k, ((at, first), (stop, end)) in enumerate(zip(bounds, bounds[1:] + [(None, sys.maxsize)]))]
+        with multiprocessing.get_context("fork").Pool(len(work)) as pool:
+            done = pool.map(_part, work, chunksize=1)
+        stop = min((part.stopped for *_, part in done if part.stopped), default=sys.maxsize)
+        kept = [(job[-1], found) for job, found in zip(work, done) if found[-1].first <= stop]
+        if not _fitting([part for *_, part in done], [found[-1] for _, found in kept]):
+            return None
+        reporter.write_encoded(fragment for _, fragment in heapq.merge(*(_spooled(spool) for spool, _ in kept),
+                                                                       key=itemgetter(0)))
+    summary, errors, once = ChatSummary(files=1), [], set()
+    for _, (counts, _, _, found, lines, _) in kept:
+        summary.merge(counts)
+        summary.lines += lines
+        for error in found:
+            if error.once is None or error.once not in once:
+                once.add(error.once)
+                errors.append(error)
+    bad = sum(found[-1].bad_times for _, found in kept)
+    first_bad = next((found[-1].first_bad for _, found in kept if found[-1].first_bad), None)
+    if stop == sys.maxsize and (error := more_bad_times(path, bad, first_bad)):
+        errors.append(error)  # a file that stops ends without it, as in one process
+    summary.add_errors(errors)
+    return summary, Scorecard.merged(found[1] for _, found in kept), [found[2] for found in done]
+
+
+def _fitting(parts: list, kept: list) -> bool:
+    """Whether the parts of an export, read apart, fit together: every part's bytes decode, in
+    one codec; where each kept part and its window start, no record over several lines (as the
+    parts read them) runs across; in JSON Lines, a part begins reading each column from the key
+    the part before ended with."""
+    if any(part.codec is None for part in parts) or len({part.codec.replace("-sig", "") for part in parts}) > 1:
+        return False
+    spans = [span for part in kept for span in part.spans]
+    for before, part in zip(kept, kept[1:]):
+        if any(a < line < b for a, b in spans for line in (part.line, part.first)) or part.heads != before.tails:
+            return False
+    return True
+
+
+WINDOW = 4 << 20  # bytes: the first window a part reads before its lines (2000 sessions of the bench's export: 2.6 MB)
+
+
+def _part(job) -> tuple:
+    """A worker: inspect the sessions that begin in one part of an export, spooling their
+    fragments with the line each ends on; returns the counts, scorecard, peak memory (KB), input
+    errors, lines and the ``Part`` as read."""
+    import resource
+    from dataclasses import replace
+
+    from .api import ChatSummary, check_chat_file, inspector_for
+    from .chats import Scorecard
+    from .loaders import InputError, codec_of
+    from .loaders.chats import ShortWindow
+    from .reporters.chats import CHAT_FORMATS
+
+    path, settings, columns, output, quiet, quoted, span, part, spool = job
+    reporter = CHAT_FORMATS[output](None, settings, quiet=quiet)
+    summary, card, back = ChatSummary(), Scorecard(), WINDOW
+    with open(path, "rb") as source:
+        try:
+            part.codec = codec_of(path, source, quoted, span)
+        except InputError:  # the parts do not fit: the file is inspected in one process
+            return summary, card, 0, [], 0, part
+        while True:
+            reading = replace(part, spans=[])
+            if part.first > 1:
+                reading.start, reading.line = _row_before(source, span[0], part.first, back, quoted)
+            result = check_chat_file(inspector_for(settings), path, columns=columns, part=reading)
+            try:
+                with open(spool, "wb") as out:
+                    for batch in result.batches:
+                        summary.add_scored(batch)
+                        records = []
+                        for scored in batch:
+                            card.add(scored)
+                            fragment = reporter.fragment(scored).encode("utf-8")
+                            records.append(_RECORD.pack(scored.session.lines[-1].line, len(fragment)) + fragment)
+                        out.write(b"".join(records))
+                break
+            except ShortWindow as short:  # raised before the part's first session: nothing is spooled yet
+                back *= max(2, min(8, round(1.3 * part.keys / max(short.args[0], 1))))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return summary, card, peak, result.errors, result.lines - reading.around, reading
+
+
+def _byte_parts(path: str, jobs: int, quoted: bool) -> list[tuple[int, int]]:
+    """Where each of ``jobs`` parts of a file, of about the same size, starts: the (byte, line)
+    of a row, after a line break outside quotes (when ``quoted``). Lines are counted as the
+    text is read: ``\r\n``, ``\n`` or a lone ``\r`` ends one."""
+    size = os.path.getsize(path)
+    bounds = [(0, 1)]
+    with open(path, "rb") as source:
+        position, line, quotes = 0, 1, 0
+        for k in range(1, jobs):
+            target = size * k // jobs
+            while position < target and (chunk := source.read(min(1 << 22, target - position))):
+                if chunk.endswith(b"\r"):
+                    chunk += source.read(1)  # a \r\n is counted whole
+                line, position = line + _breaks(chunk), position + len(chunk)
+                quotes += chunk.count(b'"') if quoted else 0
+            while (rest := source.readline()).endswith(b"\n"):  # to a line break outside quotes
+                line, position = line + _breaks(rest), position + len(rest)
+                quotes += rest.count(b'"') if quoted else 0
+                if quotes % 2 == 0:
+                    break
+            else:
+                break  # the end of the file
+            if position < size:
+                bounds.append((position, line))
+    return bounds
+
+
+def _row_before(source, at: int, line: int, back: int, quoted: bool) -> tuple[int, int]:
+    """The (byte, line) of the first row at least ``back`` bytes before the row at byte ``at``
+    (line ``line``); (0, 1), the file's start, when that is nearer."""
+    low = at - back
+    if low <= 0:
+        return 0, 1
+    source.seek(low)
+    data = source.read(back)
+    inside = data.count(b'"') if quoted else 0  # quotes from the candidate row to ``at``
+    start, end = 0, data.find(b"\n")
+    while end != -1:
+        if quoted:
+            inside -= data.count(b'"', start, end + 1)
+        start = end + 1
+        if inside % 2 == 0:  # ``at`` is outside quotes, so the row starts outside them
+            return low + start, line - _breaks(data, start)
+        end = data.find(b"\n", start)
+    return 0, 1
+
+
+def _breaks(data: bytes, start: int = 0) -> int:
+    """The line breaks in ``data`` from ``start`` on, as text is read: \r\n, \n or \r."""
+    return data.count(b"\n", start) + data.count(b"\r", start) - data.count(b"\r\n", start)
+
+
 def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:
     if Path(path).suffix.lower() not in suffixes or not hasattr(os, "fork"):
         return False
@@ -184,50 +351,6 @@ def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:
         return os.path.getsize(path) >= split_at
     except OSError:
         return False  # reported as an input error by the one-process path
-
-
-def _in_parts(path, settings, columns, reporter, output, jobs):
-    import multiprocessing
-    import tempfile
-
-    from .chats import Scorecard
-
-    with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
-        work = [(path, settings, columns, output, reporter.quiet, (k, jobs), os.path.join(spools, f"{k}.spool"))
-                for k in range(jobs)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_part, work, chunksize=1)
-        reporter.write_encoded(fragment for _, fragment in heapq.merge(*map(_spooled, (w[-1] for w in work)),
-                                                                       key=itemgetter(0)))
-    summary = parts[0][0]  # files, input errors: the first part's
-    for other, _, _ in parts[1:]:
-        summary.merge(other)
-    return summary, Scorecard.merged(card for _, card, _ in parts), [peak for _, _, peak in parts]
-
-
-def _part(job) -> tuple[ChatSummary, Scorecard, int]:
-    """A worker: inspect one part of a file, spool its sessions' fragments with their end line."""
-    import resource
-
-    from .api import ChatSummary, check_chat_file, inspector_for
-    from .chats import Scorecard
-    from .reporters.chats import CHAT_FORMATS
-
-    path, settings, columns, output, quiet, part, spool = job
-    reporter = CHAT_FORMATS[output](None, settings, quiet=quiet)
-    summary, card = ChatSummary(), Scorecard()
-    result = check_chat_file(inspector_for(settings), path, columns=columns, part=part)
-    with open(spool, "wb") as out:
-        for batch in result.batches:
-            summary.add_scored(batch)
-            records = []
-            for scored in batch:
-                card.add(scored)
-                fragment = reporter.fragment(scored).encode("utf-8")
-                records.append(_RECORD.pack(scored.session.lines[-1].line, len(fragment)) + fragment)
-            out.write(b"".join(records))
-    summary.add_file(result)
-    return summary, card, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 _RECORD = struct.Struct("<QQ")  # a spooled session: the line it ends on, its fragment's length

@@ -314,42 +314,6 @@ def test_json_fragments_are_what_json_dumps_writes(tmp_path: Path) -> None:
     assert data["sessions"][2]["id"] == '引号"S3'
 
 
-@pytest.mark.parametrize("output", ["text", "json", "csv"])
-def test_the_output_does_not_depend_on_the_number_of_jobs(tmp_path: Path, output: str) -> None:
-    import sys
-
-    from kefu_lint.config import Settings
-    from kefu_lint.jobs import inspect_file
-    from kefu_lint.loaders.chats import ChatColumns
-    from kefu_lint.reporters.chats import CHAT_FORMATS
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    try:
-        from corpus import CHAT_HEADER, chat_export
-    finally:
-        sys.path.pop(0)
-    rows = [list(row) for row in chat_export(3000)]
-    rows[10][1], rows[20][1], rows[30][2] = "不是时间", "也不是", "路人"  # input errors, reported once
-    for row in rows[40:400:30]:  # times with an offset, in sessions of every part: read, not errors
-        row[1] = row[1].replace(" ", "T") + "+08:00"
-    path = write_csv(tmp_path / "day.csv", rows, list(CHAT_HEADER))
-    results = []
-    for jobs in (1, 2, 3):
-        out = io.StringIO()
-        reporter = CHAT_FORMATS[output](out, Settings(), quiet=True)
-        reporter.start()
-        summary, card, peaks = inspect_file(path, Settings(), ChatColumns(), reporter, output, jobs, split_at=0)
-        reporter.finish(summary, card)
-        assert len(peaks) == (jobs if jobs > 1 else 0)
-        results.append((out.getvalue(), summary.errors, card.table(), summary.sessions, summary.lines))
-    assert results[0][1] == [
-        f"{path}:12: 无法识别的时间「不是时间」（应为 2026-11-20 15:04:05 这样的日期和时间）",
-        f"{path}:32: 未知的角色「路人」（应为顾客/买家/客户、客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
-        f"{path}: 另有 1 行的时间也无法识别（第一处在第 12 行）",
-    ]
-    assert results[0] == results[1] == results[2]
-
-
 # ---------------------------------------------------------------------------- bad input
 
 

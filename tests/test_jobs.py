@@ -1,9 +1,10 @@
-"""A large template file checked in several processes gives what one process gives."""
+"""A large template file or chat export checked in several processes gives what one process gives."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from kefu_lint.reporters import FORMATS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 try:
-    from corpus import replies
+    from corpus import CHAT_HEADER, chat_export, replies
 finally:
     sys.path.pop(0)
 
@@ -151,3 +152,166 @@ def test_a_file_is_cut_into_at_most_one_part_per_split_size(tmp_path: Path, monk
     result, _ = check_file_in_parts(linter_for(Settings()), str(path), Columns(), reporter, 64,
                                     split_at=path.stat().st_size // 3)
     assert asked == [3] and result.templates == 2998
+
+
+# ---------------------------------------------------------------------------- chat exports
+
+def _inspect(path: str, jobs: int, output: str = "json") -> tuple[tuple, list[int]]:
+    """What ``kefu-lint chats`` prints for one export with ``jobs`` processes, and the workers' peaks."""
+    from kefu_lint.jobs import inspect_file
+    from kefu_lint.loaders.chats import ChatColumns
+    from kefu_lint.reporters.chats import CHAT_FORMATS
+
+    out = io.StringIO()
+    reporter = CHAT_FORMATS[output](out, Settings(), quiet=True)
+    reporter.start()
+    summary, card, peaks = inspect_file(path, Settings(), ChatColumns(), reporter, output, jobs, split_at=0)
+    reporter.finish(summary, card)
+    return (out.getvalue(), summary.errors, card.table(), summary.sessions, summary.lines), peaks
+
+
+def _same_in_parts(path: str, output: str = "json", in_parts: bool = True) -> tuple:
+    """The output of one process, checked to be that of two and three; ``in_parts``: whether
+    the parts fit together (else the export is inspected in one process)."""
+    whole, _ = _inspect(path, 1, output)
+    for jobs in (2, 3):
+        result, peaks = _inspect(path, jobs, output)
+        assert result == whole
+        assert len(peaks) == (jobs if in_parts else 0)
+    return whole
+
+
+@pytest.fixture
+def few_open(monkeypatch):
+    """Few sessions open at a time and a short first window: parts begin with sessions of the
+    part before open, their windows are read again longer, and sessions close and reopen."""
+    from kefu_lint import chats, jobs
+
+    monkeypatch.setattr(chats, "OPEN_SESSIONS", 6)
+    monkeypatch.setattr(jobs, "WINDOW", 300)
+
+
+def _write(path: Path, rows: list[list[str]], header=CHAT_HEADER, encoding: str = "utf-8", newline: str = "\n") -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=newline).writerows([list(header), *rows])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return str(path)
+
+
+@pytest.mark.parametrize("output", ["text", "json", "csv"])
+def test_an_export_in_parts_gives_what_one_process_gives(tmp_path: Path, output: str) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    rows[10][1], rows[20][1], rows[30][2] = "不是时间", "也不是", "路人"  # input errors, reported once
+    for row in rows[40:400:30]:  # times with an offset: read, not errors
+        row[1] = row[1].replace(" ", "T") + "+08:00"
+    path = _write(tmp_path / "day.csv", rows)
+    whole = _same_in_parts(path, output)
+    assert whole[1] == [
+        f"{path}:12: 无法识别的时间「不是时间」（应为 2026-11-20 15:04:05 这样的日期和时间）",
+        f"{path}:32: 未知的角色「路人」（应为顾客/买家/客户、客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
+        f"{path}: 另有 1 行的时间也无法识别（第一处在第 12 行）",
+    ]
+
+
+@pytest.mark.parametrize("open_sessions", [6, 25])
+def test_parts_begin_with_the_sessions_open_as_one_process_has_them(tmp_path: Path, monkeypatch,
+                                                                     open_sessions: int) -> None:
+    from kefu_lint import chats, jobs
+
+    monkeypatch.setattr(chats, "OPEN_SESSIONS", open_sessions)  # the corpus has 20 open at a time
+    monkeypatch.setattr(jobs, "WINDOW", 300)
+    rows = [list(row) for row in chat_export(3000)]
+    rows[1500:1500] = [[rows[5][0], "2026-11-20 12:00:00", "顾客", "", "还在吗"]]  # an early session again
+    whole = _same_in_parts(_write(tmp_path / "day.csv", rows))
+    assert whole[3] > len({row[0] for row in rows})  # sessions scored in parts: closed and reopened
+
+
+def test_errors_in_every_part_are_reported_as_one_process_reports_them(tmp_path: Path, few_open) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    for at in (100, 1600, 2700):  # in each part of three
+        rows[at][1] = f"第{at}行的时间"
+        rows[at + 1][2] = "路人"  # the same unknown role in every part: reported once
+        rows[at + 2][0] = ""  # no session id
+    rows[2200][2] = "访客"
+    rows[900] = rows[900] + ["多一列"]
+    rows[2500] = rows[2500][:3]
+    path = _write(tmp_path / "day.csv", rows)
+    errors = _same_in_parts(path)[1]
+    assert [e.split(": ", 1)[1][:6] for e in errors].count("未知的角色「") == 2
+    assert errors[-1] == f"{path}: 另有 2 行的时间也无法识别（第一处在第 102 行）"
+
+
+def test_quoted_line_breaks_and_quotes_stay_inside_their_rows(tmp_path: Path, few_open) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    for row in rows[::7]:
+        row[4] = f'{row[4]}\n他说"好的"\n\n'  # a record over several lines
+    for newline in ("\n", "\r\n"):
+        path = _write(tmp_path / "day.csv", rows, newline=newline)
+        _same_in_parts(path)
+    # a lone carriage return in a cell ends a line for the text layer too
+    rows[1700][4] = "第一行\r第二行"
+    _same_in_parts(_write(tmp_path / "cr.csv", rows))
+
+
+def test_a_stray_quote_leaves_the_parts_to_one_process(tmp_path: Path, few_open) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    for row in rows[::7]:
+        row[4] = f"{row[4]}\n第二行"  # records over two lines
+    head, tail = (Path(_write(tmp_path / f"{n}.csv", part)).read_text(encoding="utf-8")
+                  for n, part in (("head", rows[:600]), ("tail", rows[600:])))
+    path = tmp_path / "day.csv"  # a quote inside an unquoted cell is a character: the quotes after it are odd
+    path.write_text(head + '会话X,2026-11-20 12:00:00,顾客,,他说"在吗\n' + tail.split("\n", 1)[1], encoding="utf-8")
+    _same_in_parts(str(path), in_parts=False)
+
+
+def test_an_error_that_stops_the_file_ends_the_parts_after_it(tmp_path: Path, few_open) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    path = _write(tmp_path / "day.csv", rows)
+    data = Path(path).read_text(encoding="utf-8").splitlines(keepends=True)
+    data[1800] = 'S9,2026-11-20 12:00:00,顾客,,"在吗"不是\n'
+    Path(path).write_text("".join(data), encoding="utf-8")
+    whole = _same_in_parts(path)
+    assert whole[1] == [f"{path}:1801: CSV 格式错误：',' expected after '\"'"]
+    assert whole[4] < 1800
+
+
+def test_a_gbk_export_is_read_in_parts_and_a_mixed_one_in_one_process(tmp_path: Path, few_open) -> None:
+    rows = [list(row) for row in chat_export(3000)]
+    _same_in_parts(_write(tmp_path / "gbk.csv", rows, encoding="gb18030"))
+    mixed = tmp_path / "mixed.csv"
+    head = _write(tmp_path / "head.csv", rows[:1500])
+    tail = _write(tmp_path / "tail.csv", rows[1500:], encoding="gb18030")
+    mixed.write_bytes(Path(head).read_bytes() + Path(tail).read_bytes().split(b"\n", 1)[1])
+    _same_in_parts(str(mixed), in_parts=False)  # UTF-8, then GBK: GB18030 for the whole file
+
+
+def test_json_lines_in_parts_know_the_keys_seen_before(tmp_path: Path, few_open) -> None:
+    rows = [dict(zip(("session", "time", "role", "agent", "text"), row)) for row in chat_export(3000)]
+    for row in rows:
+        if not row["agent"]:
+            del row["agent"]  # customers' lines leave the agent out
+    for row in rows[2000:]:
+        row["msg_type"] = "文本"  # a key that first comes late, in the last part
+    path = tmp_path / "day.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    _same_in_parts(str(path))
+    rows[300]["消息内容"] = "在吗"  # a text column that comes first: the later parts cannot know it
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    _same_in_parts(str(path), in_parts=False)
+
+
+def test_byte_parts_start_at_rows_with_their_line_numbers(tmp_path: Path) -> None:
+    from kefu_lint.jobs import _byte_parts
+
+    rows = [list(row) for row in chat_export(400)]
+    for row in rows[::3]:
+        row[4] = f'{row[4]}\r\n"引号"\r第三行'  # line breaks of every kind inside quotes
+    path = _write(tmp_path / "day.csv", rows, newline="\r\n")
+    data = Path(path).read_bytes()
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
+    starts = {1} | {reader.line_num + 1 for _ in reader}  # the line each record starts on
+    bounds = _byte_parts(path, 4, quoted=True)
+    assert len(bounds) == 4 and bounds[0] == (0, 1)
+    for at, line in bounds[1:]:
+        assert data[:at].endswith(b"\n") and data[:at].count(b'"') % 2 == 0
+        assert line in starts and line == len(data[:at].decode("utf-8").splitlines()) + 1

@@ -22,15 +22,17 @@ from ..model import SCENES, Template
 
 
 class InputError(Exception):
-    """A file, or an item of one, that cannot be linted; ``str()`` is the one-line message."""
+    """A file, or an item of one, that cannot be linted; ``str()`` is the one-line message.
+    ``once`` marks an error a file reports once (an unknown role, the first unreadable time):
+    of the parts of a file read apart (``jobs.py``), the first part's stands."""
 
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
-        self.path, self.line, self.message = path, line, message
+    def __init__(self, path: str, message: str, line: int | None = None, once: str | None = None) -> None:
+        self.path, self.line, self.message, self.once = path, line, message, once
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
 
     def __reduce__(self):  # to and from worker processes (``jobs.py``)
-        return type(self), (self.path, self.message, self.line)
+        return type(self), (self.path, self.message, self.line, self.once)
 
 
 class NotATemplateSet(InputError):
@@ -99,24 +101,35 @@ def decode(path: str, data: bytes, legacy: bool) -> tuple[str, str]:
     return _decode_stream(path, io.BytesIO(data), legacy, whole=True)
 
 
-def open_text(path: str, source: BinaryIO, legacy: bool) -> io.TextIOBase:
+def open_text(path: str, source: BinaryIO, legacy: bool, codec: str | None = None, at: int = 0) -> io.TextIOBase:
     """A text stream over a seekable binary ``source``, in the codec ``decode`` would choose.
     The bytes are checked in a first pass of large chunks (a fast C decode, nothing kept), then
-    read again as text, so a large file is never held in memory."""
-    codec = _decode_stream(path, source, legacy, whole=False)
-    source.seek(0)
-    return io.TextIOWrapper(source, encoding=codec, newline="")
+    read again as text, so a large file is never held in memory. With a ``codec`` (found by
+    ``codec_of`` for a part of the file) the stream starts at byte ``at`` unchecked: a byte
+    that does not decode reads as U+FFFD, and the check of the part that holds it fails."""
+    if codec is None:
+        codec = _decode_stream(path, source, legacy, whole=False)
+    source.seek(at)
+    return io.TextIOWrapper(source, encoding=codec, errors="replace", newline="")
 
 
-def _decode_stream(path: str, source: BinaryIO, legacy: bool, whole: bool):
+def codec_of(path: str, source: BinaryIO, legacy: bool, span: tuple[int, int]) -> str:
+    """The codec the bytes ``span`` of a file decode in, tried as for the whole file (UTF-8,
+    then GBK/GB18030 for ``legacy`` formats); an InputError if none does."""
+    return _decode_stream(path, source, legacy, whole=False, span=span)
+
+
+def _decode_stream(path: str, source: BinaryIO, legacy: bool, whole: bool, span: tuple[int, int] | None = None):
+    """The codec of a file (and with ``whole`` its text), or of the bytes ``span`` of it."""
+    start, stop = span or (0, None)
     codecs_to_try = ("utf-8-sig", "gb18030") if legacy else ("utf-8-sig",)
     first = None
     for codec in codecs_to_try:
-        source.seek(0)
+        source.seek(start)
         decoder = codecs.getincrementaldecoder(codec)()
         parts: list[str] = []
         lines, content, failed = 0, False, None  # failed: the line where the codec fails
-        while chunk := source.read(_CHUNK):
+        while chunk := source.read(_CHUNK if stop is None else min(_CHUNK, stop - source.tell())):
             if b"\0" in chunk:
                 raise InputError(path, "是二进制文件，不是文本（支持 .yaml .txt .csv .md）")
             content = content or bool(chunk.strip())
@@ -139,7 +152,7 @@ def _decode_stream(path: str, source: BinaryIO, legacy: bool, whole: bool):
         if not content:
             raise InputError(path, "文件为空")
         if codec == "utf-8-sig":
-            source.seek(0)
+            source.seek(start)
             codec = "utf-8-sig" if source.read(3) == codecs.BOM_UTF8 else "utf-8"
         return ("".join(parts), codec) if whole else codec
     expected = "UTF-8 或 GBK/GB18030" if legacy else "UTF-8"

@@ -15,6 +15,9 @@ Problems are ``InputError`` values among the lines: a row with more or fewer fie
 header, an unknown role (once per value; its lines are left out), a time that cannot be read
 (the first one, then how many more at the end of the file; the line counts, without a time).
 Missing columns stop the file.
+
+A large CSV or JSON Lines export can be read in parts side by side (``Part``, ``jobs.py``):
+each reads its own lines, and some lines around them to know which sessions are open.
 """
 
 from __future__ import annotations
@@ -22,16 +25,17 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from itertools import chain
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import BinaryIO
-from zlib import crc32
 
 from ..chats import AGENT, CUSTOMER, SYSTEM, ChatLine
 from ..checks import is_card
 from . import InputError, file_suffix, open_text
-from .tables import _ragged, csv_records, header_key, locate_columns, workbook_rows
+from .tables import _ragged, _records, csv_records, header_key, locate_columns, workbook_rows
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
 
@@ -80,16 +84,56 @@ class ChatColumns:
     type: str | None = None
 
 
+@dataclass
+class Part:
+    """Lines ``first`` to ``end`` - 1 of a CSV or JSON Lines export: one of the parts that
+    processes read side by side (``jobs.py``). The reader starts at the row at byte ``start``
+    (line ``line``): before ``first`` is a window, which must hold ``keys`` sessions or reach
+    the header (else ``ShortWindow``), so that the sessions open when the part begins are known;
+    after ``end`` it reads on for as long as its consumer asks, for the part's sessions still
+    open. Only errors on the part's own lines are reported, and an error a file reports once is
+    tagged (``InputError.once``). What the reader found is noted here for ``jobs.py`` to check
+    and add up."""
+
+    first: int = 1
+    end: int = sys.maxsize
+    start: int = 0
+    line: int = 1
+    codec: str | None = None  # the codec of the part's bytes, checked (None: check the whole file)
+    keys: int = 0
+    spans: list[tuple[int, int]] = field(default_factory=list)  # CSV records over several lines
+    heads: dict[str, str] | None = None  # JSON Lines: the key read for each column when the part begins …
+    tails: dict[str, str] | None = None  # … and when it ends
+    around: int = 0  # lines read before ``first`` or from ``end`` on
+    stopped: int | None = None  # the line of an error that stopped the file
+    bad_times: int = 0
+    first_bad: int | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.first == 1 and self.end == sys.maxsize
+
+
+class ShortWindow(Exception):
+    """The window before a part holds fewer sessions (``args[0]``) than are open at a time:
+    read a longer one."""
+
+
 def read_chat(path: str, source: BinaryIO, columns: ChatColumns = ChatColumns(), suffix: str | None = None,
-              part: tuple[int, int] = (0, 1)) -> Iterator[ChatLine | InputError]:
-    """The lines of one chat export, in file order (``source`` must be seekable). With
-    ``part=(k, n)``, only the lines of the sessions in part k of n (by a stable hash of the
-    session id); every part reports the same input errors."""
+              part: Part | None = None) -> Iterator[ChatLine | InputError]:
+    """The lines of one chat export, in file order (``source`` must be seekable); with a
+    ``part``, those that ``Part`` describes."""
     suffix = file_suffix(path, suffix, SUFFIXES)
+    part = part or Part()
     if suffix == ".xlsx":
-        return _xlsx(path, source.read(), columns, part)
-    stream = open_text(path, source, legacy=suffix == ".csv")
-    return (_jsonl if suffix == ".jsonl" else _csv)(path, stream, columns, part)
+        return _xlsx(path, source.read(), columns)
+    legacy = suffix == ".csv"
+    stream = open_text(path, source, legacy, part.codec)
+
+    def window() -> io.TextIOBase:  # the stream from the part's start, once the header is read
+        return open_text(path, stream.detach(), legacy, part.codec, part.start)
+
+    return (_jsonl if suffix == ".jsonl" else _csv)(path, stream, columns, part, window)
 
 
 _NEW = tuple.__new__  # ChatLine values made straight from a tuple: no per-field call
@@ -97,35 +141,35 @@ _NEW = tuple.__new__  # ChatLine values made straight from a tuple: no per-field
 
 class _Rows:
     """Turns the cells of one table (a CSV file, a worksheet, JSON objects as lists) into chat
-    lines; ``line(cells, number)`` is compiled for the table's columns."""
+    lines; ``line(cells, number)`` is compiled for the table's columns (and, for CSV, its
+    ``width``: a row of another width is an error). While ``quiet`` (lines around a part) it
+    does not count unreadable times."""
 
     def __init__(self, path: str, where: dict[str, int | None], sheet: str | None = None,
-                 part: tuple[int, int] = (0, 1)) -> None:
-        self.path, self.sheet, self.part = path, sheet, part
+                 width: int | None = None) -> None:
+        self.path, self.sheet, self.width = path, sheet, width
         self.label = f"{path}[{sheet}]" if sheet else path
         self.roles: dict[str, str] = {}  # a role cell as written -> its role (or _SKIP)
         self.errors: list[InputError] = []  # found by ``line``, for the reader to yield
+        self.quiet = False
         self.bad_times = 0
         self.first_bad: int | None = None
-        self.where = where
-        self.parts_of: dict[str, bool] = {}  # a session cell -> whether it is another part's
+        self.chosen: dict[str, str] | None = None  # JSON Lines: the key read for each column
         self.line = self._compile(where)
 
     def _compile(self, where: dict[str, int | None]):
         si, ri, ti = where["session"], where["role"], where["text"]
         ai, mi, yi = where["agent"], where["time"], where["type"]
         roles, role_of, time_of, errors = self.roles, self._role, self._time, self.errors
-        theirs_of = self.theirs
-        path, sheet, epoch, iso = self.path, self.sheet, _EPOCH, datetime.fromisoformat
-        mine, parts = self.part
+        path, sheet, width, epoch, iso = self.path, self.sheet, self.width, _EPOCH, datetime.fromisoformat
 
         def line(cells: list[str], number: int) -> ChatLine | None:
+            if width and len(cells) != width:
+                if any(c.strip() for c in cells):
+                    errors.append(_ragged(path, len(cells), width, number))
+                return None
             text = cells[ti].strip()
             if not text:
-                return None
-            session = cells[si].strip()
-            theirs = parts > 1 and session and theirs_of(cells[si])
-            if theirs and mine:  # another part's line: only the first part reports its errors
                 return None
             agent = cells[ai].strip() or None if ai is not None else None
             role = roles.get(cells[ri]) or role_of(cells[ri], agent, number)
@@ -134,15 +178,12 @@ class _Rows:
             time = None
             if mi is not None and (raw := cells[mi]):
                 try:
-                    moment = iso(raw)
-                    if not theirs:  # another part's line is only checked: any ISO time reads
-                        time = (moment - epoch).total_seconds()
+                    time = (iso(raw) - epoch).total_seconds()
                 except (ValueError, TypeError):
                     time = time_of(raw, number)  # None, the error noted: the line counts without a time
+            session = cells[si].strip()
             if not session:
                 errors.append(InputError(self.label, "这一行没有会话ID", number))
-                return None
-            if theirs:
                 return None
             media = False
             if yi is not None and (kind := _TYPE.get(header_key(cells[yi]))):
@@ -155,17 +196,6 @@ class _Rows:
             return _NEW(ChatLine, (path, number, session, role, text, time, agent, sheet, media))
 
         return line
-
-    def theirs(self, cell: str) -> bool:
-        """Whether a session cell (as written) is another part's, by a stable hash of the id: the
-        same in every process. Remembered per cell: the sessions open at a time repeat."""
-        theirs = self.parts_of.get(cell)
-        if theirs is None:
-            if len(self.parts_of) >= 10_000:
-                self.parts_of.clear()
-            session, (mine, parts) = cell.strip(), self.part
-            theirs = self.parts_of[cell] = bool(session) and crc32(session.encode()) % parts != mine
-        return theirs
 
     def _role(self, value: str, agent: str | None, number: int):
         """The role of a role cell not seen before (cached), AGENT for a sender column that
@@ -180,32 +210,76 @@ class _Rows:
             self.roles[value] = _SKIP
             self.errors.append(InputError(self.label, f"未知的角色「{value.strip()}」（应为顾客/买家/客户、"
                                                       f"客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
-                                          number))
+                                          number, once=f"role {value}"))
         return _SKIP
 
     def _time(self, raw: str, number: int) -> float | None:
         try:
             return seconds(raw)
         except ValueError:
-            self.bad_times += 1
-            if self.first_bad is None:
-                self.first_bad = number
-                self.errors.append(InputError(self.label, f"无法识别的时间「{raw.strip()}」（应为 2026-11-20 "
-                                                          f"15:04:05 这样的日期和时间）", number))
+            if not self.quiet:
+                self.bad_times += 1
+                if self.first_bad is None:
+                    self.first_bad = number
+                    self.errors.append(InputError(self.label, f"无法识别的时间「{raw.strip()}」（应为 2026-11-20 "
+                                                              f"15:04:05 这样的日期和时间）", number, once="time"))
             return None
 
     def flush(self) -> list[InputError]:
         """The errors found since the last call."""
-        found, self.errors[:] = list(self.errors), []
+        found = list(self.errors)
+        self.errors.clear()
         return found
 
     def end(self) -> Iterator[InputError]:
-        if self.bad_times > 1:
-            yield InputError(self.label, f"另有 {self.bad_times - 1} 行的时间也无法识别（第一处在第 "
-                                         f"{self.first_bad} 行）")
+        if error := more_bad_times(self.label, self.bad_times, self.first_bad):
+            yield error
+
+
+def more_bad_times(label: str, count: int, first: int | None) -> InputError | None:
+    """The error closing a table with ``count`` unreadable times, the first on line ``first``."""
+    if count > 1:
+        return InputError(label, f"另有 {count - 1} 行的时间也无法识别（第一处在第 {first} 行）")
+    return None
 
 
 _SKIP = "skip"  # a role already reported as unknown: its lines are left out
+
+
+def _lines(rows: _Rows, records: Iterator[tuple[int, list[str], object]], part: Part, need: int
+           ) -> Iterator[ChatLine | InputError]:
+    """The lines of a CSV or JSON Lines table's ``records`` ((line, cells, _) tuples) and the
+    errors on them, for ``part``: a window before its lines (which must hold ``need``
+    sessions), its lines, then what follows, for as long as the consumer asks."""
+    errors = rows.errors
+    if part.first > 1:
+        rows.quiet, around, edge = True, set(), part.first  # around: the sessions of lines around the part
+    else:
+        around, edge = None, part.end
+    try:
+        for number, cells, _ in records:
+            if number >= edge:
+                if around is not None and number < part.end:  # the part begins
+                    if len(around) < need:
+                        raise ShortWindow(len(around))
+                    part.heads = rows.chosen
+                    rows.quiet, around, edge = False, None, part.end
+                if number >= edge:  # the part ends
+                    part.tails = rows.chosen
+                    rows.quiet, around, edge = True, set(), sys.maxsize
+            line = rows.line(cells, number)
+            if errors:
+                yield from rows.flush()
+            if line is not None:
+                if around is not None:
+                    around.add(line.session)
+                    part.around += 1
+                yield line
+        yield from rows.flush()  # JSON Lines: errors after the last object
+        if part.whole:
+            yield from rows.end()
+    finally:  # also when the consumer stops asking after the part
+        part.bad_times, part.first_bad = rows.bad_times, rows.first_bad
 
 
 def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> dict[str, int | None]:
@@ -213,34 +287,23 @@ def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> d
     return locate_columns(path, header, HEADERS, chosen, REQUIRED, line)
 
 
-def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int, int]
+def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, window
          ) -> Iterator[ChatLine | InputError]:
-    _, records = csv_records(path, stream)
+    spans = part.spans
+    delimiter, records = csv_records(path, stream, spans=spans)
     first = next(records, None)
     if first is None:
         raise InputError(path, "文件为空")
     header = first[1]
-    rows = _Rows(path, _columns(path, header, columns, 1), part=part)
-    width = len(header)
-    make, errors = rows.line, rows.errors
-    # A later part leaves the other parts' lines unread (the first part reports their errors).
-    si, theirs = rows.where["session"], rows.theirs if part[0] else None
-    for start, cells, _ in records:
-        if len(cells) != width:
-            if any(c.strip() for c in cells):
-                yield _ragged(path, len(cells), width, start)
-            continue
-        if theirs is not None and theirs(cells[si]):
-            continue
-        line = make(cells, start)
-        if errors:
-            yield from rows.flush()
-        if line is not None:
-            yield line
-    yield from rows.end()
+    rows = _Rows(path, _columns(path, header, columns, 1), width=len(header))
+    body = spans[0][1] if spans and spans[0][0] == 1 else 2  # the line the rows start on
+    if part.start and part.line > body:
+        records = _records(path, window(), delimiter, False, part.line, spans)
+        return _lines(rows, records, part, part.keys)
+    return _lines(rows, records, part, 0)
 
 
-def _xlsx(path: str, data: bytes, columns: ChatColumns, part: tuple[int, int]) -> Iterator[ChatLine | InputError]:
+def _xlsx(path: str, data: bytes, columns: ChatColumns) -> Iterator[ChatLine | InputError]:
     rows, sheet = None, None
     for title, where, number, cells in workbook_rows(path, data, lambda label, row, number:
                                                      _columns(label, row, columns, number)):
@@ -250,7 +313,7 @@ def _xlsx(path: str, data: bytes, columns: ChatColumns, part: tuple[int, int]) -
         if rows is None or title != sheet:  # each worksheet is a table of its own
             if rows is not None:
                 yield from rows.end()
-            rows, sheet = _Rows(path, where, title, part), title
+            rows, sheet = _Rows(path, where, title), title
             width = max(i for i in where.values() if i is not None) + 1
         if len(cells) < width:
             cells += [""] * (width - len(cells))
@@ -262,39 +325,59 @@ def _xlsx(path: str, data: bytes, columns: ChatColumns, part: tuple[int, int]) -
         yield from rows.end()
 
 
-def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns, part: tuple[int, int]
+def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, window
            ) -> Iterator[ChatLine | InputError]:
     """Objects may leave keys out (no agent on a customer's line): the columns are those of
     the first object, and are looked for again when an object brings a new key."""
-    rows = None
-    seen: dict[str, None] = {}  # keys in the order they first appear
-    for number, text in enumerate(stream, start=1):
+    objects = _objects(path, enumerate(stream, start=1))
+    for number, item in objects:  # up to the first object: its keys are the first header
+        if isinstance(item, dict):
+            break
+        yield item
+    else:
+        raise InputError(path, "文件里没有聊天记录")
+    seen = dict.fromkeys(item)  # the keys in the order they first appear
+    keys = list(seen)
+    where = _columns(path, keys, columns, number)
+    rows = _Rows(path, where)
+    rows.chosen = _chosen(keys, where)
+    need = 0
+    if part.start and part.line > number:
+        objects, need = _objects(path, enumerate(window(), start=part.line)), part.keys
+    else:
+        objects = chain([(number, item)], objects)
+
+    def records() -> Iterator[tuple[int, list[str], None]]:
+        keys = list(seen)
+        for number, item in objects:
+            if not isinstance(item, dict):
+                rows.errors.append(item)
+                continue
+            if not seen.keys() >= item.keys():  # a new key: the keys seen so far are the header
+                seen.update(dict.fromkeys(item))
+                keys = list(seen)
+                where = _columns(path, keys, columns, number)
+                rows.line, rows.chosen = rows._compile(where), _chosen(keys, where)
+            yield number, [_json_text(item.get(key)) for key in keys], None
+
+    yield from _lines(rows, records(), part, need)
+
+
+def _chosen(keys: list[str], where: dict[str, int | None]) -> dict[str, str]:
+    return {name: keys[index] for name, index in where.items() if index is not None}
+
+
+def _objects(path: str, lines: Iterator[tuple[int, str]]) -> Iterator[tuple[int, dict | InputError]]:
+    """The JSON object on each line that is not blank, or the InputError saying why not."""
+    for number, text in lines:
         if not text.strip():
             continue
         try:
             item = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield InputError(path, f"JSON 格式错误：{exc.msg}（第 {exc.colno} 个字符）", number)
+            yield number, InputError(path, f"JSON 格式错误：{exc.msg}（第 {exc.colno} 个字符）", number)
             continue
-        if not isinstance(item, dict):
-            yield InputError(path, "这一行不是 JSON 对象（{…}）", number)
-            continue
-        if rows is None or not seen.keys() >= item.keys():  # the keys seen so far are the header
-            seen.update(dict.fromkeys(item))
-            keys = list(seen)
-            where = _columns(path, keys, columns, number)
-            if rows is None:
-                rows = _Rows(path, where, part=part)
-            else:
-                rows.line = rows._compile(where)
-        cells = [_json_text(item.get(key)) for key in keys]
-        line = rows.line(cells, number)
-        yield from rows.flush()
-        if line is not None:
-            yield line
-    if rows is None:
-        raise InputError(path, "文件里没有聊天记录")
-    yield from rows.end()
+        yield number, item if isinstance(item, dict) else InputError(path, "这一行不是 JSON 对象（{…}）", number)
 
 
 def _json_text(value) -> str:

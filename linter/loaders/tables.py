@@ -141,7 +141,7 @@ def field_span(record: str, delimiter: str, index: int) -> tuple[int, int]:
     return n, n
 
 
-def csv_records(path: str, stream: TextIO, keep_raw: bool = False
+def csv_records(path: str, stream: TextIO, keep_raw: bool = False, spans: list[tuple[int, int]] | None = None
                 ) -> tuple[str, Iterator[tuple[int, list[str], str]]]:
     """The delimiter of a CSV stream (comma, tab or semicolon, guessed from its first lines)
     and its records, header first, as ``(first line, fields, source)``: ``source`` is the
@@ -160,11 +160,13 @@ def csv_records(path: str, stream: TextIO, keep_raw: bool = False
         delimiter = csv.Sniffer().sniff("".join(head)[:_SNIFF], delimiters=",\t;").delimiter
     except csv.Error:
         delimiter = ","
-    return delimiter, _records(path, chain(head, stream), delimiter, keep_raw)
+    return delimiter, _records(path, chain(head, stream), delimiter, keep_raw, spans=spans)
 
 
-def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool
-             ) -> Iterator[tuple[int, list[str], str]]:
+def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool, line: int = 1,
+             spans: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, list[str], str]]:
+    """The records of CSV ``lines`` that start at line ``line``; each record over several lines
+    is noted in ``spans`` as (its first line, the line after it)."""
     raw: list[str] = []  # the lines of the record being read
 
     def kept() -> Iterator[str]:
@@ -173,15 +175,17 @@ def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool
             yield line
 
     reader = csv.reader(kept() if keep_raw else lines, csv.excel, delimiter=delimiter, strict=True)
-    line = 1
+    offset = line - 1
     try:
         for row in reader:
-            start, line = line, reader.line_num + 1
+            start, line = line, reader.line_num + 1 + offset
+            if line - start > 1 and spans is not None:
+                spans.append((start, line))
             record = "".join(raw) if keep_raw else ""
             raw.clear()
             yield start, row, record
     except csv.Error as exc:
-        raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num) from None
+        raise InputError(path, f"CSV 格式错误：{exc}", reader.line_num + offset) from None
 
 
 def read_csv(path: str, stream: TextIO, columns: Columns) -> Iterator[Template | InputError]:
