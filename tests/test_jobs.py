@@ -275,9 +275,10 @@ def test_an_error_that_stops_the_file_ends_the_parts_after_it(tmp_path: Path, fe
     assert whole[4] < 1800
 
 
-def test_a_gbk_export_is_read_in_parts_and_a_mixed_one_in_one_process(tmp_path: Path, few_open) -> None:
+def test_gbk_and_bom_exports_are_read_in_parts_and_a_mixed_one_in_one_process(tmp_path: Path, few_open) -> None:
     rows = [list(row) for row in chat_export(3000)]
     _same_in_parts(_write(tmp_path / "gbk.csv", rows, encoding="gb18030"))
+    _same_in_parts(_write(tmp_path / "bom.csv", rows, encoding="utf-8-sig"))  # Excel's UTF-8
     mixed = tmp_path / "mixed.csv"
     head = _write(tmp_path / "head.csv", rows[:1500])
     tail = _write(tmp_path / "tail.csv", rows[1500:], encoding="gb18030")

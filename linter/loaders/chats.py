@@ -128,7 +128,8 @@ def read_chat(path: str, source: BinaryIO, columns: ChatColumns = ChatColumns(),
     if suffix == ".xlsx":
         return _xlsx(path, source.read(), columns)
     legacy = suffix == ".csv"
-    stream = open_text(path, source, legacy, part.codec)
+    # The header is read from the file's start, where a UTF-8 export may have a byte order mark.
+    stream = open_text(path, source, legacy, "utf-8-sig" if part.codec == "utf-8" else part.codec)
 
     def window() -> io.TextIOBase:  # the stream from the part's start, once the header is read
         return open_text(path, stream.detach(), legacy, part.codec, part.start)
