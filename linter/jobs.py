@@ -239,11 +239,12 @@ def _fitting(parts: list, kept: list) -> bool:
     the part before ended with."""
     if any(part.codec is None for part in parts) or len({part.codec.replace("-sig", "") for part in parts}) > 1:
         return False
-    spans = [span for part in kept for span in part.spans]
-    for before, part in zip(kept, kept[1:]):
-        if any(a < line < b for a, b in spans for line in (part.line, part.first)) or part.heads != before.tails:
+    starts = [line for part in kept[1:] for line in (part.line, part.first)]
+    for part in kept:
+        spans = iter(part.spans)
+        if any(a < line < b for a, b in zip(spans, spans) for line in starts):
             return False
-    return True
+    return all(part.heads == before.tails for before, part in zip(kept, kept[1:]))
 
 
 WINDOW = 2 << 20  # bytes: the first window read before a part (2000 sessions of the bench's export take 1.8 MB)
@@ -254,6 +255,7 @@ def _part(job) -> tuple:
     fragments with the line each ends on; returns the counts, scorecard, peak memory (KB), input
     errors, lines and the ``Part`` as read."""
     import resource
+    from array import array
     from dataclasses import replace
 
     from .api import ChatSummary, check_chat_file, inspector_for
@@ -271,7 +273,7 @@ def _part(job) -> tuple:
         except InputError:  # the parts do not fit: the file is inspected in one process
             return summary, card, 0, [], 0, part
         while True:
-            reading = replace(part, spans=[])
+            reading = replace(part, spans=array("q"))
             if part.first > 1:
                 reading.start, reading.line = _row_before(source, span[0], part.first, back, quoted)
             result = check_chat_file(inspector_for(settings), path, columns=columns, part=reading)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+from array import array
 import re
 import sys
 from collections.abc import Iterator
@@ -101,7 +102,7 @@ class Part:
     line: int = 1
     codec: str | None = None  # the codec of the part's bytes, checked (None: check the whole file)
     keys: int = 0
-    spans: list[tuple[int, int]] = field(default_factory=list)  # CSV records over several lines
+    spans: array = field(default_factory=lambda: array("q"))  # CSV records over several lines: first, end …
     heads: dict[str, str] | None = None  # JSON Lines: the key read for each column when the part begins …
     tails: dict[str, str] | None = None  # … and when it ends
     around: int = 0  # lines read before ``first`` or from ``end`` on
@@ -297,7 +298,7 @@ def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, win
         raise InputError(path, "文件为空")
     header = first[1]
     rows = _Rows(path, _columns(path, header, columns, 1), width=len(header))
-    body = spans[0][1] if spans and spans[0][0] == 1 else 2  # the line the rows start on
+    body = spans[1] if spans and spans[0] == 1 else 2  # the line the rows start on
     if part.start and part.line > body:
         records = _records(path, window(), delimiter, False, part.line, spans)
         return _lines(rows, records, part, part.keys)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSequence
 from itertools import chain
 from typing import TextIO, TypeVar
 
@@ -141,7 +141,7 @@ def field_span(record: str, delimiter: str, index: int) -> tuple[int, int]:
     return n, n
 
 
-def csv_records(path: str, stream: TextIO, keep_raw: bool = False, spans: list[tuple[int, int]] | None = None
+def csv_records(path: str, stream: TextIO, keep_raw: bool = False, spans: MutableSequence[int] | None = None
                 ) -> tuple[str, Iterator[tuple[int, list[str], str]]]:
     """The delimiter of a CSV stream (comma, tab or semicolon, guessed from its first lines)
     and its records, header first, as ``(first line, fields, source)``: ``source`` is the
@@ -164,9 +164,9 @@ def csv_records(path: str, stream: TextIO, keep_raw: bool = False, spans: list[t
 
 
 def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool, line: int = 1,
-             spans: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, list[str], str]]:
+             spans: MutableSequence[int] | None = None) -> Iterator[tuple[int, list[str], str]]:
     """The records of CSV ``lines`` that start at line ``line``; each record over several lines
-    is noted in ``spans`` as (its first line, the line after it)."""
+    is noted in ``spans`` as two numbers: its first line and the line after it."""
     raw: list[str] = []  # the lines of the record being read
 
     def kept() -> Iterator[str]:
@@ -180,7 +180,7 @@ def _records(path: str, lines: Iterator[str], delimiter: str, keep_raw: bool, li
         for row in reader:
             start, line = line, reader.line_num + 1 + offset
             if line - start > 1 and spans is not None:
-                spans.append((start, line))
+                spans.extend((start, line))
             record = "".join(raw) if keep_raw else ""
             raw.clear()
             yield start, row, record
