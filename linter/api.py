@@ -372,7 +372,7 @@ def _chat_batches(inspector: Inspector, result: ChatFileResult, columns: ChatCol
                 result.lines += 1
                 yield item
         except InputError as exc:  # stops the file; the sessions read so far are still inspected
-            part.stopped = exc.line or 1
+            part.stopped = exc.line or 0  # 0: an error without a line
             errors.append(exc)
 
     with source:

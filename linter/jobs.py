@@ -22,7 +22,8 @@ reads its part (``loaders.chats.Part``) and inspects the sessions that begin in 
 A worker checks that its part's bytes decode, renders each of its sessions into a spool file
 (UTF-8, each with the line it ends on), in the order the sessions end in the file, and
 returns its counts, scorecard, input errors and what its reading found. An error that stops
-the file ends the parts after it. The main process checks that the parts fit together (one
+the file, as the part it is on reads it, ends the parts after it. The main process checks that
+the parts fit together (the same stop wherever a part saw one, and the error has a line; one
 codec; no record over several lines crosses where a part or its window starts; for JSON Lines,
 a part begins reading each column from the key the part before ended with) and, if they do
 not, inspects the file in one process. Else it merges the spools by the line each session
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import heapq
 import os
+from bisect import bisect_left
 import struct
 import sys
 from collections.abc import Iterator
@@ -208,11 +210,15 @@ def _in_parts(path, settings, columns, reporter, output, jobs):
         work = [(path, settings, columns, output, reporter.quiet, quoted, (at, stop),
                  Part(first=first, end=end, keys=OPEN_SESSIONS), os.path.join(spools, f"{k}.spool"))
                 for k, ((at, first), (stop, end)) in enumerate(zip(bounds, bounds[1:] + [(None, sys.maxsize)]))]
+        reporter.out.flush()  # a forked worker must not write out what this process has buffered
         with multiprocessing.get_context("fork").Pool(len(work)) as pool:
             done = pool.map(_part, work, chunksize=1)
-        stop = min((part.stopped for *_, part in done if part.stopped), default=sys.maxsize)
+        parts = [part for *_, part in done]
+        stop = _stop(parts)
+        if stop is None:
+            return None
         kept = [(job[-1], found) for job, found in zip(work, done) if found[-1].first <= stop]
-        if not _fitting([part for *_, part in done], [found[-1] for _, found in kept]):
+        if not _fitting(parts, [found[-1] for _, found in kept]):
             return None
         reporter.write_encoded(fragment for _, fragment in heapq.merge(*(_spooled(spool) for spool, _ in kept),
                                                                        key=itemgetter(0)))
@@ -232,6 +238,17 @@ def _in_parts(path, settings, columns, reporter, output, jobs):
     return summary, Scorecard.merged(found[1] for _, found in kept), [found[2] for found in done]
 
 
+def _stop(parts: list) -> int | None:
+    """The line of the error that stops the file (``sys.maxsize``: none), as the part it is on
+    saw it; None when the parts do not agree (an error only a window or the reading after a
+    part found, such as a quote a window started inside of, or an error without a line)."""
+    stop = min((part.stopped for part in parts if part.stopped and part.first <= part.stopped < part.end),
+               default=sys.maxsize)
+    if any(part.stopped is not None and not (part.stopped and stop <= part.stopped) for part in parts):
+        return None
+    return stop
+
+
 def _fitting(parts: list, kept: list) -> bool:
     """Whether the parts of an export, read apart, fit together: every part's bytes decode, in
     one codec; where each kept part and its window start, no record over several lines (as the
@@ -241,9 +258,11 @@ def _fitting(parts: list, kept: list) -> bool:
         return False
     starts = [line for part in kept[1:] for line in (part.line, part.first)]
     for part in kept:
-        spans = iter(part.spans)
-        if any(a < line < b for a, b in zip(spans, spans) for line in starts):
-            return False
+        firsts, ends = part.spans[0::2], part.spans[1::2]  # in file order
+        for line in starts:
+            i = bisect_left(firsts, line) - 1  # the last record over several lines that starts before
+            if i >= 0 and ends[i] > line:
+                return False
     return all(part.heads == before.tails for before, part in zip(kept, kept[1:]))
 
 
@@ -296,19 +315,14 @@ def _part(job) -> tuple:
 
 def _byte_parts(path: str, jobs: int, quoted: bool) -> list[tuple[int, int]]:
     """Where each of ``jobs`` parts of a file, of about the same size, starts: the (byte, line)
-    of a row, after a line break outside quotes (when ``quoted``). Lines are counted as the
-    text is read: ``\r\n``, ``\n`` or a lone ``\r`` ends one."""
+    of a row, after a line break outside quotes (when ``quoted``)."""
     size = os.path.getsize(path)
     bounds = [(0, 1)]
     with open(path, "rb") as source:
         position, line, quotes = 0, 1, 0
         for k in range(1, jobs):
-            target = size * k // jobs
-            while position < target and (chunk := source.read(min(1 << 22, target - position))):
-                if chunk.endswith(b"\r"):
-                    chunk += source.read(1)  # a \r\n is counted whole
-                line, position = line + _breaks(chunk), position + len(chunk)
-                quotes += chunk.count(b'"') if quoted else 0
+            position, breaks, inside = _count(source, position, size * k // jobs, quoted)
+            line, quotes = line + breaks, quotes + inside
             while (rest := source.readline()).endswith(b"\n"):  # to a line break outside quotes
                 line, position = line + _breaks(rest), position + len(rest)
                 quotes += rest.count(b'"') if quoted else 0
@@ -323,27 +337,43 @@ def _byte_parts(path: str, jobs: int, quoted: bool) -> list[tuple[int, int]]:
 
 def _row_before(source, at: int, line: int, back: int, quoted: bool) -> tuple[int, int]:
     """The (byte, line) of the first row at least ``back`` bytes before the row at byte ``at``
-    (line ``line``); (0, 1), the file's start, when that is nearer."""
+    (line ``line``); (0, 1), the file's start, when that is nearer or no row starts in the
+    first 1 MB from there."""
     low = at - back
     if low <= 0:
         return 0, 1
+    _, breaks, inside = _count(source, low, at, quoted)  # from ``low`` to ``at``
     source.seek(low)
-    data = source.read(back)
-    inside = data.count(b'"') if quoted else 0  # quotes from the candidate row to ``at``
+    data = source.read(min(back, 1 << 20))
     start, end = 0, data.find(b"\n")
     while end != -1:
         if quoted:
             inside -= data.count(b'"', start, end + 1)
+        breaks -= _breaks(data[start:end + 1])
         start = end + 1
         if inside % 2 == 0:  # ``at`` is outside quotes, so the row starts outside them
-            return low + start, line - _breaks(data, start)
+            return low + start, line - breaks
         end = data.find(b"\n", start)
     return 0, 1
 
 
-def _breaks(data: bytes, start: int = 0) -> int:
-    """The line breaks in ``data`` from ``start`` on, as text is read: \r\n, \n or \r."""
-    return data.count(b"\n", start) + data.count(b"\r", start) - data.count(b"\r\n", start)
+def _count(source, start: int, stop: int, quoted: bool) -> tuple[int, int, int]:
+    """Read a file from byte ``start`` to about ``stop``, 4 MB at a time, for the line breaks
+    and quotes in it; returns where the reading ended (past ``stop`` to keep a ``\r\n`` whole),
+    the breaks and the quotes."""
+    source.seek(start)
+    position, breaks, quotes = start, 0, 0
+    while position < stop and (chunk := source.read(min(1 << 22, stop - position))):
+        while chunk.endswith(b"\r") and (more := source.read(1)):
+            chunk += more  # a \r\n is counted whole, also after \r\r
+        position, breaks = position + len(chunk), breaks + _breaks(chunk)
+        quotes += chunk.count(b'"') if quoted else 0
+    return position, breaks, quotes
+
+
+def _breaks(data: bytes) -> int:
+    """The line breaks in ``data`` as text is read: \r\n, \n or a lone \r."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _splittable(path: str, split_at: int, suffixes=(".csv", ".jsonl")) -> bool:

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from kefu_lint.api import inspector_for, score_session
 from kefu_lint.chats import Scorecard, Session, sessions
 from kefu_lint.cli import main
+from kefu_lint.loaders import InputError
 from kefu_lint.loaders.chats import read_chat, seconds
 
 HEADER = ["会话ID", "发送时间", "角色", "客服昵称", "消息内容"]
@@ -117,6 +118,14 @@ def test_columns_named_on_the_command_line(tmp_path: Path) -> None:
 
 _AT = 1795168805.0  # 2026-11-20 10:00:05, read as UTC (only differences are used)
 
+
+
+def test_a_sender_column_that_names_the_agent_reads_as_the_agent_line_by_line() -> None:
+    text = "会话ID,发送者,客服昵称,内容\nS1,张三,,在吗\nS1,小美,小美,亲，在的\nS2,小美,,路过\nS2,小美,小美,您好\n"
+    items = lines_of(text)
+    kept = [(item.line, item.role) for item in items if not isinstance(item, InputError)]
+    assert kept == [(3, "agent"), (5, "agent")]  # line 5 too: the unknown 小美 of line 4 is that line's alone
+    assert [(e.line, e.message[:8]) for e in items if isinstance(e, InputError)] == [(2, "未知的角色「张三"), (4, "未知的角色「小美")]
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("2026-11-20 10:00:05", _AT), ("2026/11/20 10:00:05", _AT), ("2026-1-5 9:03", 1767603780.0),

@@ -264,6 +264,33 @@ def test_a_stray_quote_leaves_the_parts_to_one_process(tmp_path: Path, few_open)
     _same_in_parts(str(path), in_parts=False)
 
 
+def test_a_window_that_starts_inside_a_record_leaves_the_parts_to_one_process(tmp_path: Path, monkeypatch) -> None:
+    from kefu_lint import chats, jobs
+
+    rows = [list(row) for row in chat_export(600)]
+    rows[250][4] = '他说"在吗'  # a stray quote: written by hand, unquoted, below
+    rows[251][4] = '第一行\n"好的"'  # a record over two lines whose second line starts with a quote
+    rows[256][4] = '他说"好'  # another: the part's start by quote parity is a row again, its window's is not
+    text = Path(_write(tmp_path / "day.csv", rows)).read_text(encoding="utf-8")
+    text = text.replace('"他说""在吗"', '他说"在吗').replace('"他说""好"', '他说"好')
+    path = tmp_path / "day.csv"
+    path.write_text(text, encoding="utf-8")
+    (at, _), = jobs._byte_parts(str(path), 2, True)[1:]
+    monkeypatch.setattr(chats, "OPEN_SESSIONS", 6)
+    monkeypatch.setattr(jobs, "WINDOW", at - text.encode().index('他说"在吗'.encode()))
+    whole, _ = _inspect(str(path), 1)
+    result, peaks = _inspect(str(path), 2)
+    assert result == whole and peaks == []  # the window read a CSV error the file does not have there
+
+
+def test_json_lines_without_an_object_report_every_line_in_parts_too(tmp_path: Path) -> None:
+    path = tmp_path / "arrays.jsonl"
+    path.write_text("".join(json.dumps(list(row), ensure_ascii=False) + "\n" for row in chat_export(30)),
+                    encoding="utf-8")
+    errors = _same_in_parts(str(path), in_parts=False)[1]
+    assert len(errors) == 31 and errors[-1] == f"{path}: 文件里没有聊天记录"
+
+
 def test_an_error_that_stops_the_file_ends_the_parts_after_it(tmp_path: Path, few_open) -> None:
     rows = [list(row) for row in chat_export(3000)]
     path = _write(tmp_path / "day.csv", rows)
@@ -316,3 +343,17 @@ def test_byte_parts_start_at_rows_with_their_line_numbers(tmp_path: Path) -> Non
     for at, line in bounds[1:]:
         assert data[:at].endswith(b"\n") and data[:at].count(b'"') % 2 == 0
         assert line in starts and line == len(data[:at].decode("utf-8").splitlines()) + 1
+
+
+def test_byte_parts_count_a_carriage_return_before_a_crlf_as_a_line_of_its_own(tmp_path: Path) -> None:
+    from kefu_lint.jobs import _byte_parts
+
+    rows = [list(row) for row in chat_export(200)]
+    for pad in range(200):  # rows end in \r\r\n (csv.writer on Windows, a file opened without newline="")
+        rows[-1][4] = "好的" + "x" * pad
+        path = _write(tmp_path / "day.csv", rows, newline="\r\r\n")
+        data = Path(path).read_bytes()
+        if data[len(data) // 2 - 1:len(data) // 2 + 2] == b"\r\r\n":  # the middle falls after the first \r
+            break
+    (at, line), = _byte_parts(path, 2, quoted=True)[1:]
+    assert line == len(data[:at].decode("utf-8").splitlines()) + 1

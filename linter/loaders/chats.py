@@ -151,7 +151,8 @@ class _Rows:
                  width: int | None = None) -> None:
         self.path, self.sheet, self.width = path, sheet, width
         self.label = f"{path}[{sheet}]" if sheet else path
-        self.roles: dict[str, str] = {}  # a role cell as written -> its role (or _SKIP)
+        self.roles: dict[str, str] = {}  # a role cell as written -> its role
+        self.unknown: set[str] = set()  # role cells reported as unknown
         self.errors: list[InputError] = []  # found by ``line``, for the reader to yield
         self.quiet = False
         self.bad_times = 0
@@ -201,15 +202,16 @@ class _Rows:
 
     def _role(self, value: str, agent: str | None, number: int):
         """The role of a role cell not seen before (cached), AGENT for a sender column that
-        names the line's agent, or ``_SKIP`` for an unknown value (an error the first time)."""
+        names the line's agent, or ``_SKIP`` for an unknown value (an error the first time).
+        Decided by the line alone, so that a part of the file read apart decides alike."""
         role = _ROLE.get(header_key(value))
         if role is not None:
             self.roles[value] = role
             return role
         if value.strip() and value.strip() == agent:
             return AGENT
-        if value not in self.roles:
-            self.roles[value] = _SKIP
+        if value not in self.unknown:
+            self.unknown.add(value)
             self.errors.append(InputError(self.label, f"未知的角色「{value.strip()}」（应为顾客/买家/客户、"
                                                       f"客服/卖家/商家或系统/机器人/自动回复）；这个角色的行都不计入",
                                           number, once=f"role {value}"))
@@ -245,7 +247,7 @@ def more_bad_times(label: str, count: int, first: int | None) -> InputError | No
     return None
 
 
-_SKIP = "skip"  # a role already reported as unknown: its lines are left out
+_SKIP = "skip"  # an unknown role: its lines are left out
 
 
 def _lines(rows: _Rows, records: Iterator[tuple[int, list[str], object]], part: Part, need: int
