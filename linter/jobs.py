@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import heapq
 import os
-from bisect import bisect_left
 import struct
 import sys
+from bisect import bisect_left
 from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .api import FileResult, Summary, check_file
 
@@ -54,8 +54,8 @@ if TYPE_CHECKING:  # multiprocessing and chat inspection are imported when they 
     from .chats import Scorecard
     from .config import Settings
     from .engine import Linter
-    from .loaders import Columns
-    from .loaders.chats import ChatColumns
+    from .loaders import Columns, InputError
+    from .loaders.chats import ChatColumns, Part
     from .reporters import Reporter
     from .reporters.chats import ChatReporter
 
@@ -208,34 +208,43 @@ def _in_parts(path, settings, columns, reporter, output, jobs):
         return None
     with tempfile.TemporaryDirectory(prefix="kefu-lint-") as spools:
         work = [(path, settings, columns, output, reporter.quiet, quoted, (at, stop),
-                 Part(first=first, end=end, keys=OPEN_SESSIONS), os.path.join(spools, f"{k}.spool"))
+                 Part(first=first, end=end, open_sessions=OPEN_SESSIONS), os.path.join(spools, f"{k}.spool"))
                 for k, ((at, first), (stop, end)) in enumerate(zip(bounds, bounds[1:] + [(None, sys.maxsize)]))]
         reporter.out.flush()  # a forked worker must not write out what this process has buffered
         with multiprocessing.get_context("fork").Pool(len(work)) as pool:
-            done = pool.map(_part, work, chunksize=1)
-        parts = [part for *_, part in done]
-        stop = _stop(parts)
-        if stop is None:
+            done: list[_Read] = pool.map(_part, work, chunksize=1)
+        stop = _stop([read.part for read in done])
+        kept = [read for read in done if stop is not None and read.part.first <= stop]
+        if not kept or not _fitting([read.part for read in done], [read.part for read in kept]):
             return None
-        kept = [(job[-1], found) for job, found in zip(work, done) if found[-1].first <= stop]
-        if not _fitting(parts, [found[-1] for _, found in kept]):
-            return None
-        reporter.write_encoded(fragment for _, fragment in heapq.merge(*(_spooled(spool) for spool, _ in kept),
+        reporter.write_encoded(fragment for _, fragment in heapq.merge(*(_spooled(read.spool) for read in kept),
                                                                        key=itemgetter(0)))
     summary, errors, once = ChatSummary(files=1), [], set()
-    for _, (counts, _, _, found, lines, _) in kept:
-        summary.merge(counts)
-        summary.lines += lines
-        for error in found:
+    for read in kept:
+        summary.merge(read.counts)
+        summary.lines += read.lines
+        for error in read.errors:
             if error.once is None or error.once not in once:
                 once.add(error.once)
                 errors.append(error)
-    bad = sum(found[-1].bad_times for _, found in kept)
-    first_bad = next((found[-1].first_bad for _, found in kept if found[-1].first_bad), None)
+    bad = sum(read.part.bad_times for read in kept)
+    first_bad = next((read.part.first_bad for read in kept if read.part.first_bad), None)
     if stop == sys.maxsize and (error := more_bad_times(path, bad, first_bad)):
         errors.append(error)  # a file that stops ends without it, as in one process
     summary.add_errors(errors)
-    return summary, Scorecard.merged(found[1] for _, found in kept), [found[2] for found in done]
+    return summary, Scorecard.merged(read.card for read in kept), [read.peak for read in done]
+
+
+class _Read(NamedTuple):
+    """What a worker returns for its part of an export."""
+
+    counts: ChatSummary  # sessions, replies and findings
+    card: Scorecard
+    peak: int  # its peak memory, KB
+    errors: list[InputError]  # on the part's lines
+    lines: int  # the part's own lines
+    part: Part  # as read: what the main process checks the parts by
+    spool: str
 
 
 def _stop(parts: list) -> int | None:
@@ -244,7 +253,7 @@ def _stop(parts: list) -> int | None:
     part found, such as a quote a window started inside of, or an error without a line)."""
     stop = min((part.stopped for part in parts if part.stopped and part.first <= part.stopped < part.end),
                default=sys.maxsize)
-    if any(part.stopped is not None and not (part.stopped and stop <= part.stopped) for part in parts):
+    if any(part.stopped is not None and (part.stopped == 0 or part.stopped < stop) for part in parts):
         return None
     return stop
 
@@ -269,10 +278,9 @@ def _fitting(parts: list, kept: list) -> bool:
 WINDOW = 2 << 20  # bytes: the first window read before a part (2000 sessions of the bench's export take 1.8 MB)
 
 
-def _part(job) -> tuple:
+def _part(job) -> _Read:
     """A worker: inspect the sessions that begin in one part of an export, spooling their
-    fragments with the line each ends on; returns the counts, scorecard, peak memory (KB), input
-    errors, lines and the ``Part`` as read."""
+    fragments with the line each ends on."""
     import resource
     from array import array
     from dataclasses import replace
@@ -288,9 +296,9 @@ def _part(job) -> tuple:
     summary, card, back = ChatSummary(), Scorecard(), WINDOW
     with open(path, "rb") as source:
         try:
-            part.codec = codec_of(path, source, quoted, span)
+            part.codec = codec_of(path, source, quoted, span)  # legacy codecs (GBK) for CSV, as for the whole file
         except InputError:  # the parts do not fit: the file is inspected in one process
-            return summary, card, 0, [], 0, part
+            return _Read(summary, card, 0, [], 0, part, spool)
         while True:
             reading = replace(part, spans=array("q"))
             if part.first > 1:
@@ -308,9 +316,9 @@ def _part(job) -> tuple:
                         out.write(b"".join(records))
                 break
             except ShortWindow as short:  # raised before the part's first session: nothing is spooled yet
-                back *= max(2, min(8, round(1.3 * part.keys / max(short.args[0], 1))))
+                back *= max(2, min(8, round(1.3 * part.open_sessions / max(short.args[0], 1))))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return summary, card, peak, result.errors, result.lines - reading.around, reading
+    return _Read(summary, card, peak, result.errors, result.lines - reading.around, reading, spool)
 
 
 def _byte_parts(path: str, jobs: int, quoted: bool) -> list[tuple[int, int]]:

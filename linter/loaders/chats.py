@@ -89,7 +89,7 @@ class ChatColumns:
 class Part:
     """Lines ``first`` to ``end`` - 1 of a CSV or JSON Lines export: one of the parts that
     processes read side by side (``jobs.py``). The reader starts at the row at byte ``start``
-    (line ``line``): before ``first`` is a window, which must hold ``keys`` sessions or reach
+    (line ``line``): before ``first`` is a window, which must hold ``open_sessions`` sessions or reach
     the header (else ``ShortWindow``), so that the sessions open when the part begins are known;
     after ``end`` it reads on for as long as its consumer asks, for the part's sessions still
     open. Only errors on the part's own lines are reported, and an error a file reports once is
@@ -101,7 +101,7 @@ class Part:
     start: int = 0
     line: int = 1
     codec: str | None = None  # the codec of the part's bytes, checked (None: check the whole file)
-    keys: int = 0
+    open_sessions: int = 0
     spans: array = field(default_factory=lambda: array("q"))  # CSV records over several lines: first, end …
     heads: dict[str, str] | None = None  # JSON Lines: the key read for each column when the part begins …
     tails: dict[str, str] | None = None  # … and when it ends
@@ -303,7 +303,7 @@ def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, win
     body = spans[1] if spans and spans[0] == 1 else 2  # the line the rows start on
     if part.start and part.line > body:
         records = _records(path, window(), delimiter, False, part.line, spans)
-        return _lines(rows, records, part, part.keys)
+        return _lines(rows, records, part, part.open_sessions)
     return _lines(rows, records, part, 0)
 
 
@@ -347,7 +347,7 @@ def _jsonl(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, w
     rows.chosen = _chosen(keys, where)
     need = 0
     if part.start and part.line > number:
-        objects, need = _objects(path, enumerate(window(), start=part.line)), part.keys
+        objects, need = _objects(path, enumerate(window(), start=part.line)), part.open_sessions
     else:
         objects = chain([(number, item)], objects)
 
