@@ -166,7 +166,7 @@ return [...document.querySelectorAll('.md-search-result__item')]
 # Runs a search worker on the site's index and returns the query's terms (lunr clauses):
 # the keys of ``terms`` of every result. SearchMessageType: SETUP 0, READY 1, QUERY 2, RESULT 3.
 _WORKER_TERMS = r"""
-const [code, query, extra, done] = arguments;
+const [code, query, extra, only, done] = arguments;
 const config = JSON.parse(document.getElementById("__config").textContent);
 const url = code === null
   ? new URL(config.search, location.href)
@@ -188,7 +188,7 @@ fetch(new URL("search/search_index.json", new URL(config.base, location.href)))
         done({terms: [...terms].map(term => term.replace(/\*$/, ""))});
       }
     };
-    worker.postMessage({type: 0, data: {config: index.config, docs: index.docs.concat(extra),
+    worker.postMessage({type: 0, data: {config: index.config, docs: only ? extra : index.docs.concat(extra),
                                         options: {suggest: false}}});
   });
 """
@@ -298,11 +298,12 @@ def test_searches_are_enough_staff_questions():
     assert len(staff) >= 40
 
 
-def _worker_terms(browser, site_url: str, query: str, code: str | None = None, extra: tuple = ()) -> set[str]:
+def _worker_terms(browser, site_url: str, query: str, code: str | None = None, extra: tuple = (),
+                  only: bool = False) -> set[str]:
     """The terms a query matches in a worker (``code``: the site's own by default) given the
-    site's pages and ``extra`` ones."""
+    site's pages and ``extra`` ones (``only``: the extra ones alone)."""
     _search_box(browser, site_url)
-    result = browser.execute_async_script(_WORKER_TERMS, code, query, list(extra))
+    result = browser.execute_async_script(_WORKER_TERMS, code, query, list(extra), only)
     assert "terms" in result, result
     return set(result["terms"])
 
@@ -336,23 +337,33 @@ def test_shipped_worker_finds_no_figure_written_against_chinese(browser, site_ur
         assert number in _worker_terms(browser, site_url, " ".join(terms), shipped), query
 
 
-# A page with these figures, beside the handbook's own pages, once made every search that starts
-# with 1 (1元, 19, 最低1元) find nothing: lunr's word graph merged two different nodes whose keys
-# ran together (hooks/search_fix.py).
-FIGURES_PAGE = {"location": "figures/", "title": "测量",
-                "text": "一小时内测的 100 万行：两个进程 15.8、19.4、22.6、23.4、24.0 秒，单进程 30.7、31.9、38.0 秒；"}
+# lunr's word graph (hooks/search_fix.py) merged two different nodes whose keys ran together: with
+# these words as the only page, every search that starts with 1 finds nothing in a worker without
+# the keys' patch. They are what is left of the handbook's vocabulary of 2026-12-01 (with a page of
+# figures, which first showed the bug) after removing every word that the collision does not need,
+# so the test does not depend on the pages of today.
+COLLIDING_WORDS = [
+    "!", "\"\"\"Chat", "\"\"\"The", "\"$(_KEFU_LINT_COMPLETE=bash_source", "\",", "\"]", "\"__main__\":",
+    "\"error\"", "\"https://kefu.example.com/\"", "\"kefu", "\"warning\"", "#", "&amp;&amp;", "&gt;",
+    "&lt;!", "(*^__^*)", "(.csv", "(?:", "(Client(args.scheduler)", "(``Scorecard.merged``).",
+    "(``Scorecard.of``)", "(``settings``:", "(a", "(default:", "(line.path,", ")…", "**：", "+", ",", "...",
+    ".csv:10:", ".csv:9:", ".csv）”", ".jsonl),", ".jsonl）", ".md", ".mjs", ".txt）", ".xlsx[", ".xlsx）",
+    ".yaml", ".yml", "/", "0.09", "16.70", "160", "165", "167", "168", "169,049", "177", "18,479", "19.4",
+    "19.8",
+]
 
 
-def test_a_page_full_of_figures_leaves_searches_for_digits_working(browser, site_url: str):
+def test_words_whose_graph_keys_run_together_leave_searches_for_digits_working(browser, site_url: str):
     search_fix = _search_fix()
     *others, _ = search_fix.PATCHES  # all but the keys' patch
     without = search_fix.pristine_worker().read_text(encoding="utf-8")
     for pattern, replacement in others:
         without = pattern.sub(replacement, without, count=1)
-    assert not _worker_terms(browser, site_url, "1", without, (FIGURES_PAGE,)), \
-        "these figures no longer show the merged nodes with lunr's own keys: pick figures that do"
-    for digit in "123456789":
-        assert _worker_terms(browser, site_url, digit, extra=(FIGURES_PAGE,)), digit
+    page = {"location": "words/", "title": "词", "text": " ".join(COLLIDING_WORDS)}
+    assert not _worker_terms(browser, site_url, "1", without, (page,), only=True)
+    assert _worker_terms(browser, site_url, "1", extra=(page,), only=True) == {"1"}
+    for digit in "123456789":  # beside the handbook's pages too
+        assert _worker_terms(browser, site_url, digit, extra=(page,)), digit
 
 
 def test_figures_are_cut_where_the_index_is_cut(browser, site_url: str):
