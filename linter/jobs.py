@@ -175,17 +175,12 @@ def _line_parts(path: str, jobs: int) -> list[tuple[int, int]]:
     bounds, line, position = [1], 1, 0
     with open(path, "rb") as source:
         for offset in offsets:
-            while position < offset:  # count the line breaks up to the offset, 1 MB at a time
-                chunk = source.read(min(1 << 20, offset - position))
-                if not chunk:
-                    break
-                line += chunk.count(b"\n")
-                position += len(chunk)
+            position, breaks, _ = _count(source, position, offset, False)
             rest = source.readline()  # the part starts at the next line
             position += len(rest)
             if not rest.endswith(b"\n"):
                 break
-            line += 1
+            line += breaks + _breaks(rest)
             if line > bounds[-1]:
                 bounds.append(line)
     bounds.append(sys.maxsize)

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import io
 import json
-from array import array
 import re
 import sys
+from array import array
 from collections.abc import Iterator
-from itertools import chain
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
 from typing import BinaryIO
 
 from ..chats import AGENT, CUSTOMER, SYSTEM, ChatLine
@@ -293,15 +293,14 @@ def _columns(path: str, header: list[str], columns: ChatColumns, line: int) -> d
 
 def _csv(path: str, stream: io.TextIOBase, columns: ChatColumns, part: Part, window
          ) -> Iterator[ChatLine | InputError]:
-    spans = part.spans
+    spans = None if part.whole else part.spans  # noted for jobs.py only
     delimiter, records = csv_records(path, stream, spans=spans)
     first = next(records, None)
     if first is None:
         raise InputError(path, "文件为空")
     header = first[1]
     rows = _Rows(path, _columns(path, header, columns, 1), width=len(header))
-    body = spans[1] if spans and spans[0] == 1 else 2  # the line the rows start on
-    if part.start and part.line > body:
+    if part.start and part.line > (spans[1] if spans and spans[0] == 1 else 2):  # past the header
         records = _records(path, window(), delimiter, False, part.line, spans)
         return _lines(rows, records, part, part.open_sessions)
     return _lines(rows, records, part, 0)
