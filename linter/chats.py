@@ -316,12 +316,14 @@ class Repeated(SessionKind):
     name = "repeated"
 
     def check(self, chat):
-        seen: dict[str, int] = {}
         lines = chat.session.lines
-        for at, line in enumerate(lines):
-            if line.role != AGENT or line.media or len(line.text) < REPEAT_MIN:
-                continue
-            key = "".join(line.text.split())
+        texts = [(at, line.text) for at, line in enumerate(lines)
+                 if line.role == AGENT and len(line.text) >= REPEAT_MIN and not line.media]
+        if len(texts) < 2:
+            return
+        seen: dict[str, int] = {}
+        for at, text in texts:
+            key = "".join(text.split())
             if len(key) < REPEAT_MIN:
                 continue
             first = seen.setdefault(key, at)
@@ -595,7 +597,10 @@ class AgentCard:
         self._keep(other.worst)
 
     def _keep(self, entries: list[tuple]) -> None:
-        self.worst = sorted(self.worst + entries, key=lambda e: e[:3])[:WORST]
+        worst = self.worst
+        if len(entries) == 1 and len(worst) >= WORST and entries[0][:3] >= worst[-1][:3]:
+            return  # the common case: not among the worst (a tie keeps the one seen first)
+        self.worst = sorted(worst + entries, key=lambda e: e[:3])[:WORST]
 
     @property
     def score(self) -> float:
