@@ -162,10 +162,15 @@ class Existence(Kind):
         return sorted(set().union(*(batch.having(scan) for scan in self.scans)))
 
     def check(self, template: Template) -> Iterator[Hit]:
+        """Each match that is not allowed, cut off by a word boundary or excused by its
+        context. A match set aside does not hide another one that overlaps it: the search goes
+        on from its next character (是您选的时候点错了: 是您选的 is a time, 您…点错 the blame)."""
         text = template.reply
         allowed = [m.span() for m in self.allow.finditer(text)] if self.allow else ()
-        for m in self.pattern.finditer(text):
+        search, position = self.pattern.search, 0
+        while (m := search(text, position)) is not None:
             start, end = m.span()
+            position = start + 1
             if allowed and any(a <= start and end <= b for a, b in allowed):
                 continue
             word = m.group()
@@ -175,6 +180,7 @@ class Existence(Kind):
                 cs, ce = context.clause(text, start, end)
                 if any(condition(text, cs, ce, start, end) for condition in self.unless):
                     continue
+            position = max(end, position)
             yield (start, end, word)
 
 

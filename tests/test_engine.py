@@ -80,6 +80,16 @@ def test_the_address_before_a_negation_has_no_length_limit() -> None:
         assert "KF103" in {f.rule for f in lint_text(reply)}
 
 
+def test_a_match_set_aside_does_not_hide_one_that_overlaps_it() -> None:
+    # 甲乙丙 is allowed, so the search goes on from 乙 and finds 乙丙丁 (finditer resumed after 丙)
+    words = {"KF403": ("甲乙丙", "乙丙丁", "丁戊己")}
+    settings = Settings(select=("KF403",), deny=words, allow={"KF403": ("甲乙丙",)})
+    assert [(f.start, f.end) for f in lint_text("甲乙丙丁", settings=settings)] == [(1, 4)]
+    # a match that is reported is not searched again: 甲乙丙 and then 丁戊己, never 乙丙丁
+    settings = Settings(select=("KF403",), deny=words)
+    assert [(f.start, f.end) for f in lint_text("甲乙丙丁戊己", settings=settings)] == [(0, 3), (3, 6)]
+
+
 # ---------------------------------------------------------------------------- the API
 
 
