@@ -33,7 +33,7 @@ from operator import attrgetter, not_
 from typing import TYPE_CHECKING, ClassVar
 
 from . import boundaries, context
-from .patterns import alternation, alternatives, first_characters, scans
+from .patterns import alternation, alternatives, first_characters, scans, written
 from .model import CJK, CONTENT, CONTENT_CHARS, EMOJI, EMOTICONS, Hit, Template
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 # Hits this short (in characters) of a literal CJK word are confirmed on jieba word
 # boundaries; longer words and patterns are distinctive enough to match as they are.
 SHORT_WORD = 2
+SPELT_FROM = 1000  # replies in a batch from which an existence rule's spelt-out scans pay for compiling them
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 # An address before the reply proper: 亲 / 亲爱的 / 您好 and separators.
@@ -142,21 +143,32 @@ class Existence(Kind):
     def __init__(self, rule, settings, shared) -> None:
         super().__init__(rule, settings, shared)
         deny = settings.deny.get(rule.code, ())
-        self.scans = scans(rule.words + deny, rule.patterns)
-        self.source = alternation(rule.words + deny, rule.patterns)
+        self.words, self.patterns = rule.words + deny, rule.patterns
         allow = alternation(settings.allow.get(rule.code, ()), rule.allow)
         self.allow = re.compile(allow) if allow else None
-        self.short = frozenset(w for w in rule.words + deny
-                               if len(w) <= SHORT_WORD and re.search(f"[{CJK}]", w))
+        self.short = frozenset(w for w in self.words if len(w) <= SHORT_WORD and re.search(f"[{CJK}]", w))
         self.unless = tuple(context.CONDITIONS[name] for name in rule.unless)
+
+    # The patterns spelt out (``patterns.py``) scan a batch fast but take several times longer to
+    # compile: they are compiled for the first batch of ``SPELT_FROM`` replies or more. Until then
+    # (a pre-commit run) every reply is checked with the patterns as written, which find the same.
+
+    @cached_property
+    def scans(self) -> list[re.Pattern]:
+        return scans(self.words, self.patterns)
 
     @cached_property
     def pattern(self) -> re.Pattern:
-        """The check's pattern, compiled on first use: when the scans are not the whole of it,
-        a second large pattern to compile, which a short run often never needs."""
-        return re.compile(self.source)
+        """The check's pattern spelt out (the scan itself when it is one)."""
+        return re.compile(alternation(self.words, self.patterns))
 
-    def prefilter(self, batch: Batch) -> list[int]:
+    @cached_property
+    def as_written(self) -> re.Pattern:
+        return re.compile(written(self.words, self.patterns))
+
+    def prefilter(self, batch: Batch) -> list[int] | None:
+        if len(batch.templates) < SPELT_FROM and "scans" not in self.__dict__:
+            return None
         if len(self.scans) == 1:
             return batch.having(self.scans[0])
         return sorted(set().union(*(batch.having(scan) for scan in self.scans)))
@@ -167,7 +179,8 @@ class Existence(Kind):
         on from its next character (是您选的时候点错了: 是您选的 is a time, 您…点错 the blame)."""
         text = template.reply
         allowed = [m.span() for m in self.allow.finditer(text)] if self.allow else ()
-        search, position = self.pattern.search, 0
+        search = (self.pattern if "scans" in self.__dict__ else self.as_written).search
+        position = 0
         while (m := search(text, position)) is not None:
             start, end = m.span()
             position = start + 1

@@ -141,6 +141,30 @@ def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
                 code, pattern, text)
 
 
+def test_an_existence_rule_finds_the_same_as_written_and_spelt_out() -> None:
+    """A few replies are checked with a rule's patterns as written, a large batch with them
+    spelt out (``checks.Existence``): both find the same spans, in the same order."""
+    import sys
+    from pathlib import Path
+
+    from kefu_lint.patterns import alternation, written
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from accuracy import HERE, load
+        from corpus import chat_lines, replies
+    finally:
+        sys.path.pop(0)
+    labelled = [item.reply for folder in (HERE / "accuracy", HERE / "accuracy" / "holdout") for item in load(folder)]
+    texts = replies(1000) + chat_lines(1000) + labelled + [e.reply for r in RULES if not r.conversation for e in r.bad]
+    for rule in RULES:
+        if rule.check != "existence":
+            continue
+        plain, spelt = re.compile(written(rule.words, rule.patterns)), re.compile(alternation(rule.words, rule.patterns))
+        for text in texts:
+            assert [m.span() for m in plain.finditer(text)] == [m.span() for m in spelt.finditer(text)], (rule.code, text)
+
+
 def test_examples_are_of_the_rules_kind() -> None:
     from dataclasses import replace
 
