@@ -89,7 +89,7 @@ def question(text: str, cs: int, ce: int, start: int, end: int) -> bool:
     return bool(text[ce - 1 : ce] in ("呢", "啊", "呀") and _QUESTION_WORD.search(text, cs, ce))
 
 
-_REPORTERS = re.compile(r"显示|反馈|提示|通知|表示|说|报|称|快递员|快递小哥|派送员|配送员|骑手|师傅|对方|页面|链接")
+_REPORTERS = re.compile(r"显示|反馈|提示|通知|表示|说|报|称|快递员|快递小哥|派送员|配送员|骑手|师傅|他们|对方|页面|链接")
 
 
 def reported(text: str, cs: int, ce: int, start: int, end: int) -> bool:
@@ -207,7 +207,7 @@ _WORRY = re.compile(r"会[^，。！？]*[吗吧]|会不会|能不能|怎么样|
 
 # What a reply says when it answers a problem (for templates written without the customer's words).
 _ANSWERS_PROBLEM = re.compile(r"破损|坏了|碎了|裂|发错|错发|少发|漏发|少件|缺件|质量问题|不便|不好的体验|延误|丢失|丢件|"
-                              r"没收到|投诉|差评|过敏|漏液|漏水|色差|问题给您")
+                              r"没收到|投诉|差评|过敏|漏液|漏水|色差|问题给您|坏|错了|没到|发烫|异味|味道|扣了")
 
 
 def answers_problem(reply: str) -> bool:
