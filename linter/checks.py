@@ -402,7 +402,8 @@ class Apology(Kind):
     fields = frozenset({"words", "scene"})
     required = frozenset({"words", "scene"})
     _SENTENCE = re.compile(r"[。！？!?\n]+|(?<=[^ -~]) +|(?<![ -~]) +")
-    _GREETING = re.compile(r"(?:亲+(?:爱的)?|您好|你好|在的|在呢|哎呀|哎|呀|啊|天哪|打扰(?:您)?(?:一下)?)+[\W_]*|[\W_]*")
+    _GREETING = re.compile(r"(?:亲+(?:爱的|爱哒)?|宝子|宝宝|宝|家人们|家人|老铁|小主|您好|你好|在的|在呢|哎呀|哎|呀|啊|天哪"
+                           r"|打扰(?:您)?(?:一下)?)+[\W_]*|[\W_]*")
 
     def prefilter(self, batch: Batch) -> list[int]:
         scene = self.rule.scene
