@@ -203,7 +203,7 @@ def _problem() -> re.Pattern:
 
 
 # A worry about what might happen (这个会起球吗, 会不会褪色, 质量怎么样) is a question, not a problem.
-_WORRY = re.compile(r"会[^，。！？]*[吗吧]|会不会|能不能|怎么样|怎么办|是否会|是不是|吗[？?]?$|(?<![为凭干底])什么(?!意思)|([^\W\d_])不\1")
+_WORRY = re.compile(r"会[^，。！？]*[吗吧]|会不会|能不能|怎么样|要是|如果|万一|假如|买[了完][^，。！？]*怎么办|是否会|是不是|吗[？?]?$|(?<![为凭干底])什么(?!意思)|([^\W\d_])不\1")
 
 
 # What a reply says when it answers a problem (for templates written without the customer's words).
