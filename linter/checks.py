@@ -166,24 +166,21 @@ class Existence(Kind):
     def as_written(self) -> re.Pattern:
         return re.compile(written(self.words, self.patterns))
 
+    spelt = False  # whether a batch large enough for the spelt-out scans has come
+
     def prefilter(self, batch: Batch) -> list[int] | None:
-        if len(batch.templates) < SPELT_FROM and "scans" not in self.__dict__:
+        if len(batch.templates) < SPELT_FROM and not self.spelt:
             return None
+        self.spelt = True
         if len(self.scans) == 1:
             return batch.having(self.scans[0])
         return sorted(set().union(*(batch.having(scan) for scan in self.scans)))
 
     def check(self, template: Template) -> Iterator[Hit]:
-        """Each match that is not allowed, cut off by a word boundary or excused by its
-        context. A match set aside does not hide another one that overlaps it: the search goes
-        on from its next character (是您选的时候点错了: 是您选的 is a time, 您…点错 the blame)."""
         text = template.reply
         allowed = [m.span() for m in self.allow.finditer(text)] if self.allow else ()
-        search = (self.pattern if "scans" in self.__dict__ else self.as_written).search
-        position = 0
-        while (m := search(text, position)) is not None:
+        for m in (self.pattern if self.spelt else self.as_written).finditer(text):
             start, end = m.span()
-            position = start + 1
             if allowed and any(a <= start and end <= b for a, b in allowed):
                 continue
             word = m.group()
@@ -193,7 +190,6 @@ class Existence(Kind):
                 cs, ce = context.clause(text, start, end)
                 if any(condition(text, cs, ce, start, end) for condition in self.unless):
                     continue
-            position = max(end, position)
             yield (start, end, word)
 
 

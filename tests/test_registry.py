@@ -118,20 +118,27 @@ def test_a_field_its_kind_does_not_read_is_an_error_naming_the_rule() -> None:
         replace(next(r for r in RULES if r.code == "KF102"), patterns=(r"\d+",))
 
 
-def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
-    """The engine rewrites patterns to start with a literal character; over real replies the
-    rewritten alternation finds exactly the spans the pattern as written finds."""
+def _bench(module: str):
+    """A module of ``bench/`` (the generated corpus, the accuracy sets)."""
+    import importlib
     import sys
     from pathlib import Path
 
-    from kefu_lint.patterns import alternation
-
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     try:
-        from corpus import chat_lines, replies
+        return importlib.import_module(module)
     finally:
         sys.path.pop(0)
-    texts = replies(2000) + chat_lines(2000) + [e.reply for r in RULES if not r.conversation for e in r.bad + r.good]
+
+
+def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
+    """The engine rewrites patterns to start with a literal character; over real replies the
+    rewritten alternation finds exactly the spans the pattern as written finds."""
+    from kefu_lint.patterns import alternation
+
+    corpus = _bench("corpus")
+    texts = corpus.replies(2000) + corpus.chat_lines(2000) + [e.reply for r in RULES if not r.conversation
+                                                              for e in r.bad + r.good]
     from kefu_lint.context import PROBLEMS
 
     for code, pattern in [(r.code, p) for r in RULES for p in r.patterns + r.allow] + [("complaint", PROBLEMS)]:
@@ -144,19 +151,13 @@ def test_spelt_out_patterns_match_what_the_rule_wrote() -> None:
 def test_an_existence_rule_finds_the_same_as_written_and_spelt_out() -> None:
     """A few replies are checked with a rule's patterns as written, a large batch with them
     spelt out (``checks.Existence``): both find the same spans, in the same order."""
-    import sys
-    from pathlib import Path
-
     from kefu_lint.patterns import alternation, written
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    try:
-        from accuracy import HERE, load
-        from corpus import chat_lines, replies
-    finally:
-        sys.path.pop(0)
-    labelled = [item.reply for folder in (HERE / "accuracy", HERE / "accuracy" / "holdout") for item in load(folder)]
-    texts = replies(1000) + chat_lines(1000) + labelled + [e.reply for r in RULES if not r.conversation for e in r.bad]
+    corpus, accuracy = _bench("corpus"), _bench("accuracy")
+    labelled = [item.reply for folder in (accuracy.HERE / "accuracy", accuracy.HERE / "accuracy" / "holdout")
+                for item in accuracy.load(folder)]
+    texts = corpus.replies(1000) + corpus.chat_lines(1000) + labelled + [e.reply for r in RULES if not r.conversation
+                                                                         for e in r.bad]
     for rule in RULES:
         if rule.check != "existence":
             continue
